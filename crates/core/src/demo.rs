@@ -1,0 +1,291 @@
+//! The demo province, "tỉnh Minh Sơn": fictional, shaped like a real province after the 2025
+//! reform. Department names are the real ones; commune names and people are invented.
+//!
+//! History is kept: the departments merged on 1/3/2025 and the districts dissolved on 1/7/2025
+//! are present with their end dates, so earlier years can be replayed.
+
+use crate::roles::Role;
+use crate::text::fold;
+use crate::units::UnitType;
+use chrono::NaiveDate;
+
+/// The password of every demo account; the demo login page lists the accounts.
+pub const PASSWORD: &str = "minhson2025";
+
+/// A unit of the demo province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUnit {
+    pub code: String,
+    pub name: String,
+    pub unit_type: UnitType,
+    pub parent_code: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// An account of the demo province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub full_name: &'static str,
+    pub title: &'static str,
+    pub unit_code: &'static str,
+    pub roles: &'static [Role],
+    pub fields: &'static [&'static str],
+}
+
+/// The province's code.
+pub const PROVINCE_CODE: &str = "MS";
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
+}
+
+/// Departments: code, name, valid from, valid to.
+const DEPARTMENTS: &[(&str, &str, (i32, u32, u32), Option<(i32, u32, u32)>)] = &[
+    ("VP-UBND", "Văn phòng Ủy ban nhân dân tỉnh", (2004, 1, 1), None),
+    ("SNV", "Sở Nội vụ", (2004, 1, 1), None),
+    ("STP", "Sở Tư pháp", (2004, 1, 1), None),
+    ("STC", "Sở Tài chính", (2004, 1, 1), None),
+    ("SCT", "Sở Công Thương", (2008, 4, 1), None),
+    ("SXD", "Sở Xây dựng", (2004, 1, 1), None),
+    ("SKHCN", "Sở Khoa học và Công nghệ", (2004, 1, 1), None),
+    ("SGDDT", "Sở Giáo dục và Đào tạo", (2004, 1, 1), None),
+    ("SYT", "Sở Y tế", (2004, 1, 1), None),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", (2008, 4, 1), None),
+    ("SNGV", "Sở Ngoại vụ", (2004, 1, 1), None),
+    ("TTT", "Thanh tra tỉnh", (2004, 1, 1), None),
+    ("BQLKCN", "Ban Quản lý các khu công nghiệp tỉnh", (2006, 1, 1), None),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", (2025, 3, 1), None),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo", (2025, 3, 1), None),
+    // Merged into the departments above on 1/3/2025.
+    ("SKHDT", "Sở Kế hoạch và Đầu tư", (2004, 1, 1), Some((2025, 2, 28))),
+    ("STTTT", "Sở Thông tin và Truyền thông", (2008, 4, 1), Some((2025, 2, 28))),
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", (2004, 1, 1), Some((2025, 2, 28))),
+    ("SGTVT", "Sở Giao thông vận tải", (2004, 1, 1), Some((2025, 2, 28))),
+    ("STNMT", "Sở Tài nguyên và Môi trường", (2004, 1, 1), Some((2025, 2, 28))),
+    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", (2004, 1, 1), Some((2025, 2, 28))),
+    ("BDT", "Ban Dân tộc tỉnh", (2004, 1, 1), Some((2025, 2, 28))),
+];
+
+const WARDS: &[&str] = &[
+    "Minh Sơn", "Ngọc Hà", "Đông Tiến", "Bắc Sơn", "Yên Thịnh", "Tân Phong",
+];
+
+const COMMUNES: &[&str] = &[
+    "Tân Lập", "Hòa Bình", "Thanh Xuân", "Phú Lộc", "Quang Trung", "Đồng Tâm", "Hợp Thành",
+    "Kim Sơn", "Lạc Thủy", "Bình Minh", "Nghĩa Đô", "Vĩnh Lộc", "Cao Sơn", "Tiên Phong",
+    "Hưng Đạo", "Trung Sơn", "Hòa An", "Thượng Lâm", "Xuân Hòa", "An Thịnh", "Phúc Khánh",
+    "Long Phúc", "Yên Bình", "Tân Hương", "Hồng Phong", "Minh Quang", "Đại Đồng", "Thịnh Long",
+    "Sơn Thủy", "Bảo Ái", "Châu Quế", "Lâm Thượng", "Quảng Ngần", "Tà Xùa",
+];
+
+/// Districts dissolved on 1/7/2025, each with the communes it had.
+const DISTRICTS: &[(&str, &[&str])] = &[
+    ("Minh Lâm", &["Tân Lập", "Hòa Bình", "Thanh Xuân", "Phú Lộc"]),
+    ("Kim Sơn", &["Kim Sơn", "Lạc Thủy", "Bình Minh", "Nghĩa Đô"]),
+    ("Yên Bình", &["Yên Bình", "Tân Hương", "Hồng Phong", "Minh Quang"]),
+];
+
+fn code_of(prefix: &str, name: &str) -> String {
+    let compact: String = fold(name).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    format!("{prefix}-{}", compact.to_uppercase())
+}
+
+/// Every unit of the demo province, parents before children.
+pub fn units() -> Vec<DemoUnit> {
+    let province = PROVINCE_CODE.to_string();
+    let mut out = vec![DemoUnit {
+        code: province.clone(),
+        name: "Tỉnh Minh Sơn".into(),
+        unit_type: UnitType::Province,
+        parent_code: None,
+        valid_from: day(1991, 8, 12),
+        valid_to: None,
+    }];
+    for (code, name, from, to) in DEPARTMENTS {
+        out.push(DemoUnit {
+            code: (*code).into(),
+            name: (*name).into(),
+            unit_type: UnitType::Department,
+            parent_code: Some(province.clone()),
+            valid_from: day(from.0, from.1, from.2),
+            valid_to: to.map(|t| day(t.0, t.1, t.2)),
+        });
+    }
+    let reform = crate::units::reform_date();
+    let last_day = day(2025, 6, 30);
+    for name in WARDS {
+        out.push(DemoUnit {
+            code: code_of("PH", name),
+            name: format!("Phường {name}"),
+            unit_type: UnitType::Commune,
+            parent_code: Some(province.clone()),
+            valid_from: reform,
+            valid_to: None,
+        });
+    }
+    for name in COMMUNES {
+        out.push(DemoUnit {
+            code: code_of("XA", name),
+            name: format!("Xã {name}"),
+            unit_type: UnitType::Commune,
+            parent_code: Some(province.clone()),
+            valid_from: reform,
+            valid_to: None,
+        });
+    }
+    for (district, communes) in DISTRICTS {
+        let district_code = code_of("H", district);
+        out.push(DemoUnit {
+            code: district_code.clone(),
+            name: format!("Huyện {district}"),
+            unit_type: UnitType::District,
+            parent_code: Some(province.clone()),
+            valid_from: day(2004, 1, 1),
+            valid_to: Some(last_day),
+        });
+        for name in *communes {
+            out.push(DemoUnit {
+                code: format!("{}-CU", code_of("XA", name)),
+                name: format!("Xã {name} (cũ)"),
+                unit_type: UnitType::Commune,
+                parent_code: Some(district_code.clone()),
+                valid_from: day(2004, 1, 1),
+                valid_to: Some(last_day),
+            });
+        }
+    }
+    out
+}
+
+/// The demo accounts: one person for each role in USERS.md.
+pub fn accounts() -> Vec<DemoAccount> {
+    vec![
+        DemoAccount {
+            username: "lan.noivu",
+            full_name: "Nguyễn Thị Lan",
+            title: "Chuyên viên CCHC, Sở Nội vụ",
+            unit_code: "SNV",
+            roles: &[Role::Admin],
+            fields: &[],
+        },
+        DemoAccount {
+            username: "minh.tuphap",
+            full_name: "Trần Văn Minh",
+            title: "Cán bộ đầu mối CCHC, Sở Tư pháp",
+            unit_code: "STP",
+            roles: &[Role::FocalPoint],
+            fields: &["2"],
+        },
+        DemoAccount {
+            username: "hoa.tuphap",
+            full_name: "Lê Thị Hoa",
+            title: "Giám đốc Sở Tư pháp",
+            unit_code: "STP",
+            roles: &[Role::UnitLeader],
+            fields: &[],
+        },
+        DemoAccount {
+            username: "tuan.thamdinh",
+            full_name: "Phạm Minh Tuấn",
+            title: "Thành viên Hội đồng thẩm định, Văn phòng UBND tỉnh",
+            unit_code: "VP-UBND",
+            roles: &[Role::Appraiser],
+            fields: &["1", "5"],
+        },
+        DemoAccount {
+            username: "hung.hoidong",
+            full_name: "Đỗ Quang Hưng",
+            title: "Giám đốc Sở Nội vụ, Chủ tịch Hội đồng thẩm định",
+            unit_code: "SNV",
+            roles: &[Role::CouncilChair],
+            fields: &[],
+        },
+        DemoAccount {
+            username: "thu.tanlap",
+            full_name: "Vũ Thị Thu",
+            title: "Công chức Văn phòng - Thống kê, UBND xã Tân Lập",
+            unit_code: "XA-TANLAP",
+            roles: &[Role::FocalPoint],
+            fields: &[],
+        },
+        DemoAccount {
+            username: "truong.tanlap",
+            full_name: "Đinh Văn Trường",
+            title: "Chủ tịch UBND xã Tân Lập",
+            unit_code: "XA-TANLAP",
+            roles: &[Role::UnitLeader],
+            fields: &[],
+        },
+        DemoAccount {
+            username: "thang.ubnd",
+            full_name: "Ngô Đức Thắng",
+            title: "Phó Chủ tịch UBND tỉnh",
+            unit_code: PROVINCE_CODE,
+            roles: &[Role::Viewer],
+            fields: &[],
+        },
+        DemoAccount {
+            username: "mai.dieutra",
+            full_name: "Bùi Thị Mai",
+            title: "Cán bộ điều tra xã hội học, Sở Nội vụ",
+            unit_code: "SNV",
+            roles: &[Role::SurveyStaff],
+            fields: &[],
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{ParentInfo, UnitDraft, validate};
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_demo_province_obeys_every_unit_rule() {
+        let units = units();
+        let mut seen: HashMap<&str, &DemoUnit> = HashMap::new();
+        for u in &units {
+            let parent = u.parent_code.as_deref().map(|c| {
+                let p = seen.get(c).unwrap_or_else(|| panic!("{} before its parent {c}", u.code));
+                ParentInfo {
+                    unit_type: p.unit_type,
+                    valid_from: p.valid_from,
+                    valid_to: p.valid_to,
+                }
+            });
+            let draft = UnitDraft {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                unit_type: u.unit_type,
+                valid_from: u.valid_from,
+                valid_to: u.valid_to,
+            };
+            assert_eq!(validate(&draft, parent.as_ref()), vec![], "{}", u.code);
+            assert!(seen.insert(&u.code, u).is_none(), "duplicate code {}", u.code);
+        }
+        let today = day(2026, 1, 1);
+        let active = |t: UnitType| {
+            units
+                .iter()
+                .filter(|u| u.unit_type == t && u.valid_to.is_none_or(|e| e >= today))
+                .count()
+        };
+        assert_eq!(active(UnitType::Department), 15);
+        assert_eq!(active(UnitType::Commune), 40);
+        assert_eq!(active(UnitType::District), 0);
+    }
+
+    #[test]
+    fn every_role_has_a_demo_account_in_an_existing_unit() {
+        let codes: Vec<String> = units().into_iter().map(|u| u.code).collect();
+        for role in Role::ALL {
+            assert!(accounts().iter().any(|a| a.roles.contains(&role)), "{role:?}");
+        }
+        for a in accounts() {
+            assert!(codes.iter().any(|c| c == a.unit_code), "{}", a.unit_code);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The PAR index domain, pure and synchronous: no I/O, no async, no SQL.
+//!
+//! Other crates load data (store), take decisions here, and present them (web, cli).
+
+pub mod demo;
+pub mod format;
+pub mod ids;
+pub mod lang;
+pub mod password;
+pub mod policy;
+pub mod roles;
+pub mod text;
+pub mod throttle;
+pub mod units;
