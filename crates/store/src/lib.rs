@@ -1,1 +1,24 @@
-//! placeholder
+//! Persistence for chiso: one SQL set that runs on SQLite (embedded, the default) and on
+//! PostgreSQL (production and several app servers).
+//!
+//! Every query lives in this crate. Other crates see typed records from `chiso-core` and the
+//! [`Store`] methods; they never see SQL or a pool.
+
+#[macro_use]
+mod db;
+#[macro_use]
+pub mod audit;
+pub mod accounts;
+pub mod demo;
+mod error;
+pub mod login_attempts;
+pub mod sessions;
+pub mod settings;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+mod time;
+pub mod units;
+
+pub use db::{Backend, ConnectOptions, Store, redact_url};
+pub use error::StoreError;
+pub use time::{from_millis, to_millis};
