@@ -1,1 +1,266 @@
-fn main(){}
+//! `chiso`: serve the application, run migrations, import and export data.
+//!
+//! Exit codes: 0 success, 1 invalid input (a file with errors), 2 usage or environment error
+//! (bad flags, unreachable database, port in use).
+
+mod config;
+mod units;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::Settings;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "chiso",
+    version,
+    about = "Chỉ số cải cách hành chính — the PAR index platform"
+)]
+struct Cli {
+    /// Configuration file (TOML); `chiso.toml` in the working folder is read when present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (overrides CHISO_DATABASE_URL).
+    #[arg(long, global = true)]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<String>,
+        /// Fill an empty database with the demo province and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema to the latest version.
+    Migrate,
+    /// Administrative units.
+    Units {
+        #[command(subcommand)]
+        command: units::UnitsCommand,
+    },
+    /// Create an administrator account (for a new installation) and print its one-time password.
+    CreateAdmin {
+        /// Login name, e.g. lan.noivu.
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Code of the unit the account belongs to (usually the Department of Home Affairs).
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+/// An error with the exit code it deserves.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Bad input: exit 1.
+    pub fn input(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+
+    /// Environment or usage problem: exit 2.
+    pub fn env(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::env(format!("{e:#}"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref(), cli.db.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("chiso: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&settings.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("chiso: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("chiso: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
+    match command {
+        Command::Serve { addr, demo } => serve(settings, addr, demo).await,
+        Command::Migrate => {
+            let store = open(&settings).await?;
+            println!(
+                "Database is at the latest schema ({}).",
+                chiso_store::redact_url(&settings.database_url)
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Units { command } => {
+            let store = open(&settings).await?;
+            let result = units::run(&store, command).await;
+            store.close().await;
+            result
+        }
+        Command::CreateAdmin {
+            username,
+            name,
+            unit,
+        } => {
+            let store = open(&settings).await?;
+            let result = units::create_admin(&store, &settings, &username, &name, &unit).await;
+            store.close().await;
+            result
+        }
+    }
+}
+
+/// Opens and migrates the database, or fails with one clear line.
+async fn open(settings: &Settings) -> Result<chiso_store::Store, Failure> {
+    let store = chiso_store::Store::connect(&settings.database_url, &settings.connect_options())
+        .await
+        .map_err(|e| Failure::env(e.to_string()))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| Failure::env(e.to_string()))?;
+    Ok(store)
+}
+
+async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(), Failure> {
+    let addr = addr.unwrap_or_else(|| settings.addr.clone());
+    let store = open(&settings).await?;
+    if demo {
+        let params = settings.web_config().password;
+        let hash =
+            chiso_web::auth::password::hash_async(chiso_core::demo::PASSWORD.to_string(), params)
+                .await;
+        match store
+            .seed_demo(&hash, chrono::Utc::now())
+            .await
+            .context("seeding the demo province")?
+        {
+            chiso_store::demo::SeedOutcome::Seeded { units, accounts } => {
+                println!(
+                    "Demo province \"tỉnh Minh Sơn\" created: {units} units, {accounts} accounts."
+                );
+            }
+            chiso_store::demo::SeedOutcome::AlreadyFilled => {
+                println!("The database already has data; the demo province was not added again.");
+            }
+        }
+        if store
+            .setting(chiso_store::settings::DEMO)
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            print_demo_logins();
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| Failure::env(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::env(e.to_string()))?;
+    println!(
+        "chiso is serving on http://{local} ({})",
+        backend_name(&store)
+    );
+    let state = chiso_web::AppState::new(store.clone(), settings.web_config());
+    chiso_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| Failure::env(format!("server error: {e}")))?;
+    store.close().await;
+    Ok(())
+}
+
+fn backend_name(store: &chiso_store::Store) -> &'static str {
+    match store.backend() {
+        chiso_store::Backend::Sqlite => "SQLite",
+        chiso_store::Backend::Postgres => "PostgreSQL",
+    }
+}
+
+fn print_demo_logins() {
+    println!();
+    println!(
+        "Demo logins (password for all: {}):",
+        chiso_core::demo::PASSWORD
+    );
+    for a in chiso_core::demo::accounts() {
+        let roles: Vec<&str> = a.roles.iter().map(|r| r.label_vi()).collect();
+        println!(
+            "  {:<16} {:<18} {}",
+            a.username,
+            a.full_name,
+            roles.join(", ")
+        );
+    }
+    println!();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -43,7 +43,12 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Departments: code, name, valid from, valid to.
 const DEPARTMENTS: &[(&str, &str, (i32, u32, u32), Option<(i32, u32, u32)>)] = &[
-    ("VP-UBND", "Văn phòng Ủy ban nhân dân tỉnh", (2004, 1, 1), None),
+    (
+        "VP-UBND",
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        (2004, 1, 1),
+        None,
+    ),
     ("SNV", "Sở Nội vụ", (2004, 1, 1), None),
     ("STP", "Sở Tư pháp", (2004, 1, 1), None),
     ("STC", "Sở Tài chính", (2004, 1, 1), None),
@@ -52,43 +57,126 @@ const DEPARTMENTS: &[(&str, &str, (i32, u32, u32), Option<(i32, u32, u32)>)] = &
     ("SKHCN", "Sở Khoa học và Công nghệ", (2004, 1, 1), None),
     ("SGDDT", "Sở Giáo dục và Đào tạo", (2004, 1, 1), None),
     ("SYT", "Sở Y tế", (2004, 1, 1), None),
-    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", (2008, 4, 1), None),
+    (
+        "SVHTTDL",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        (2008, 4, 1),
+        None,
+    ),
     ("SNGV", "Sở Ngoại vụ", (2004, 1, 1), None),
     ("TTT", "Thanh tra tỉnh", (2004, 1, 1), None),
-    ("BQLKCN", "Ban Quản lý các khu công nghiệp tỉnh", (2006, 1, 1), None),
+    (
+        "BQLKCN",
+        "Ban Quản lý các khu công nghiệp tỉnh",
+        (2006, 1, 1),
+        None,
+    ),
     ("SNNMT", "Sở Nông nghiệp và Môi trường", (2025, 3, 1), None),
     ("SDTTG", "Sở Dân tộc và Tôn giáo", (2025, 3, 1), None),
     // Merged into the departments above on 1/3/2025.
-    ("SKHDT", "Sở Kế hoạch và Đầu tư", (2004, 1, 1), Some((2025, 2, 28))),
-    ("STTTT", "Sở Thông tin và Truyền thông", (2008, 4, 1), Some((2025, 2, 28))),
-    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", (2004, 1, 1), Some((2025, 2, 28))),
-    ("SGTVT", "Sở Giao thông vận tải", (2004, 1, 1), Some((2025, 2, 28))),
-    ("STNMT", "Sở Tài nguyên và Môi trường", (2004, 1, 1), Some((2025, 2, 28))),
-    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", (2004, 1, 1), Some((2025, 2, 28))),
+    (
+        "SKHDT",
+        "Sở Kế hoạch và Đầu tư",
+        (2004, 1, 1),
+        Some((2025, 2, 28)),
+    ),
+    (
+        "STTTT",
+        "Sở Thông tin và Truyền thông",
+        (2008, 4, 1),
+        Some((2025, 2, 28)),
+    ),
+    (
+        "SLDTBXH",
+        "Sở Lao động - Thương binh và Xã hội",
+        (2004, 1, 1),
+        Some((2025, 2, 28)),
+    ),
+    (
+        "SGTVT",
+        "Sở Giao thông vận tải",
+        (2004, 1, 1),
+        Some((2025, 2, 28)),
+    ),
+    (
+        "STNMT",
+        "Sở Tài nguyên và Môi trường",
+        (2004, 1, 1),
+        Some((2025, 2, 28)),
+    ),
+    (
+        "SNNPTNT",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        (2004, 1, 1),
+        Some((2025, 2, 28)),
+    ),
     ("BDT", "Ban Dân tộc tỉnh", (2004, 1, 1), Some((2025, 2, 28))),
 ];
 
 const WARDS: &[&str] = &[
-    "Minh Sơn", "Ngọc Hà", "Đông Tiến", "Bắc Sơn", "Yên Thịnh", "Tân Phong",
+    "Minh Sơn",
+    "Ngọc Hà",
+    "Đông Tiến",
+    "Bắc Sơn",
+    "Yên Thịnh",
+    "Tân Phong",
 ];
 
 const COMMUNES: &[&str] = &[
-    "Tân Lập", "Hòa Bình", "Thanh Xuân", "Phú Lộc", "Quang Trung", "Đồng Tâm", "Hợp Thành",
-    "Kim Sơn", "Lạc Thủy", "Bình Minh", "Nghĩa Đô", "Vĩnh Lộc", "Cao Sơn", "Tiên Phong",
-    "Hưng Đạo", "Trung Sơn", "Hòa An", "Thượng Lâm", "Xuân Hòa", "An Thịnh", "Phúc Khánh",
-    "Long Phúc", "Yên Bình", "Tân Hương", "Hồng Phong", "Minh Quang", "Đại Đồng", "Thịnh Long",
-    "Sơn Thủy", "Bảo Ái", "Châu Quế", "Lâm Thượng", "Quảng Ngần", "Tà Xùa",
+    "Tân Lập",
+    "Hòa Bình",
+    "Thanh Xuân",
+    "Phú Lộc",
+    "Quang Trung",
+    "Đồng Tâm",
+    "Hợp Thành",
+    "Kim Sơn",
+    "Lạc Thủy",
+    "Bình Minh",
+    "Nghĩa Đô",
+    "Vĩnh Lộc",
+    "Cao Sơn",
+    "Tiên Phong",
+    "Hưng Đạo",
+    "Trung Sơn",
+    "Hòa An",
+    "Thượng Lâm",
+    "Xuân Hòa",
+    "An Thịnh",
+    "Phúc Khánh",
+    "Long Phúc",
+    "Yên Bình",
+    "Tân Hương",
+    "Hồng Phong",
+    "Minh Quang",
+    "Đại Đồng",
+    "Thịnh Long",
+    "Sơn Thủy",
+    "Bảo Ái",
+    "Châu Quế",
+    "Lâm Thượng",
+    "Quảng Ngần",
+    "Tà Xùa",
 ];
 
 /// Districts dissolved on 1/7/2025, each with the communes it had.
 const DISTRICTS: &[(&str, &[&str])] = &[
-    ("Minh Lâm", &["Tân Lập", "Hòa Bình", "Thanh Xuân", "Phú Lộc"]),
+    (
+        "Minh Lâm",
+        &["Tân Lập", "Hòa Bình", "Thanh Xuân", "Phú Lộc"],
+    ),
     ("Kim Sơn", &["Kim Sơn", "Lạc Thủy", "Bình Minh", "Nghĩa Đô"]),
-    ("Yên Bình", &["Yên Bình", "Tân Hương", "Hồng Phong", "Minh Quang"]),
+    (
+        "Yên Bình",
+        &["Yên Bình", "Tân Hương", "Hồng Phong", "Minh Quang"],
+    ),
 ];
 
 fn code_of(prefix: &str, name: &str) -> String {
-    let compact: String = fold(name).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let compact: String = fold(name)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     format!("{prefix}-{}", compact.to_uppercase())
 }
 
@@ -249,7 +337,9 @@ mod tests {
         let mut seen: HashMap<&str, &DemoUnit> = HashMap::new();
         for u in &units {
             let parent = u.parent_code.as_deref().map(|c| {
-                let p = seen.get(c).unwrap_or_else(|| panic!("{} before its parent {c}", u.code));
+                let p = seen
+                    .get(c)
+                    .unwrap_or_else(|| panic!("{} before its parent {c}", u.code));
                 ParentInfo {
                     unit_type: p.unit_type,
                     valid_from: p.valid_from,
@@ -264,7 +354,11 @@ mod tests {
                 valid_to: u.valid_to,
             };
             assert_eq!(validate(&draft, parent.as_ref()), vec![], "{}", u.code);
-            assert!(seen.insert(&u.code, u).is_none(), "duplicate code {}", u.code);
+            assert!(
+                seen.insert(&u.code, u).is_none(),
+                "duplicate code {}",
+                u.code
+            );
         }
         let today = day(2026, 1, 1);
         let active = |t: UnitType| {
@@ -282,7 +376,10 @@ mod tests {
     fn every_role_has_a_demo_account_in_an_existing_unit() {
         let codes: Vec<String> = units().into_iter().map(|u| u.code).collect();
         for role in Role::ALL {
-            assert!(accounts().iter().any(|a| a.roles.contains(&role)), "{role:?}");
+            assert!(
+                accounts().iter().any(|a| a.roles.contains(&role)),
+                "{role:?}"
+            );
         }
         for a in accounts() {
             assert!(codes.iter().any(|c| c == a.unit_code), "{}", a.unit_code);

@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(date(day), "13/06/2024");
         assert_eq!(parse_date("13/06/2024"), Some(day));
         assert_eq!(parse_date("2024-06-13"), Some(day));
-        assert_eq!(parse_date(" 1/7/2025 "), NaiveDate::from_ymd_opt(2025, 7, 1));
+        assert_eq!(
+            parse_date(" 1/7/2025 "),
+            NaiveDate::from_ymd_opt(2025, 7, 1)
+        );
         assert_eq!(parse_date("31/02/2025"), None);
         assert_eq!(parse_date("13/06/24"), None);
         assert_eq!(parse_date(""), None);

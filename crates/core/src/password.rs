@@ -26,7 +26,9 @@ impl PasswordProblem {
                 format!("The password needs at least {MIN_LENGTH} characters.")
             }
             (PasswordProblem::TooLong, Lang::Vi) => "Mật khẩu dài quá 256 ký tự.".into(),
-            (PasswordProblem::TooLong, Lang::En) => "The password is longer than 256 characters.".into(),
+            (PasswordProblem::TooLong, Lang::En) => {
+                "The password is longer than 256 characters.".into()
+            }
             (PasswordProblem::ContainsUsername, Lang::Vi) => {
                 "Mật khẩu không được chứa tên đăng nhập.".into()
             }
@@ -69,14 +71,26 @@ mod tests {
 
     #[test]
     fn rules() {
-        assert_eq!(check_new("lan", "ngắn", "ngắn"), Err(PasswordProblem::TooShort));
-        assert_eq!(check_new("lan", "mật khẩu dài", "khác"), Err(PasswordProblem::Mismatch));
+        assert_eq!(
+            check_new("lan", "ngắn", "ngắn"),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            check_new("lan", "mật khẩu dài", "khác"),
+            Err(PasswordProblem::Mismatch)
+        );
         assert_eq!(
             check_new("lan.noivu", "LAN.NOIVU-2025", "LAN.NOIVU-2025"),
             Err(PasswordProblem::ContainsUsername)
         );
-        assert_eq!(check_new("lan", "Hoa sen nở 2025", "Hoa sen nở 2025"), Ok(()));
+        assert_eq!(
+            check_new("lan", "Hoa sen nở 2025", "Hoa sen nở 2025"),
+            Ok(())
+        );
         // Vietnamese letters count as one character each.
-        assert_eq!(check_new("x", "đường dài", "đường dài"), Err(PasswordProblem::TooShort));
+        assert_eq!(
+            check_new("x", "đường dài", "đường dài"),
+            Err(PasswordProblem::TooShort)
+        );
     }
 }

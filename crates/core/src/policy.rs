@@ -185,8 +185,9 @@ fn grant(role: Role, action: Action) -> Grant {
         (_, ViewDashboard) => Anywhere,
         (
             Role::Admin,
-            ViewUnit | ManageUnits | ManageAccounts | ViewAuditLog | ManageFrameworks | ManageRounds
-            | ViewResults | ManageSurveys | EnterSurveyResponses | ManagePlans | ReportTaskProgress,
+            ViewUnit | ManageUnits | ManageAccounts | ViewAuditLog | ManageFrameworks
+            | ManageRounds | ViewResults | ManageSurveys | EnterSurveyResponses | ManagePlans
+            | ReportTaskProgress,
         ) => Anywhere,
         (Role::Viewer | Role::Appraiser | Role::CouncilChair, ViewUnit | ViewResults) => Anywhere,
         (Role::Appraiser | Role::CouncilChair, Appraise) => Anywhere,
@@ -199,11 +200,15 @@ fn grant(role: Role, action: Action) -> Grant {
     }
 }
 
-fn check_field(actor: &Actor, role: Role, action: Action, target: Target<'_>) -> Result<(), Denial> {
+fn check_field(
+    actor: &Actor,
+    role: Role,
+    action: Action,
+    target: Target<'_>,
+) -> Result<(), Denial> {
     let scoped = matches!(
         (role, action),
-        (Role::FocalPoint, Action::EnterSelfAssessment)
-            | (Role::Appraiser, Action::Appraise)
+        (Role::FocalPoint, Action::EnterSelfAssessment) | (Role::Appraiser, Action::Appraise)
     );
     match target.field() {
         Some(field) if scoped && !actor.fields.covers(field) => Err(Denial::OtherField),
@@ -269,7 +274,11 @@ mod tests {
     #[test]
     fn permission_table_holds_for_every_role_action_and_unit() {
         let mut seen = Vec::new();
-        for line in TABLE.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in TABLE
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             let cells: Vec<&str> = line.split_whitespace().collect();
             assert_eq!(cells.len(), 1 + COLUMNS.len(), "malformed row: {line}");
             let action = action_named(cells[0]);
@@ -303,7 +312,10 @@ mod tests {
         let mut a = actor(Role::CouncilChair);
         a.roles.insert(Role::Admin);
         a.roles.insert(Role::Appraiser);
-        assert_eq!(decide(&a, Action::Appraise, Target::Unit(OWN)), Err(Denial::OwnUnit));
+        assert_eq!(
+            decide(&a, Action::Appraise, Target::Unit(OWN)),
+            Err(Denial::OwnUnit)
+        );
         assert_eq!(
             decide(&a, Action::Appraise, Target::UnitField(OWN, "1")),
             Err(Denial::OwnUnit)
@@ -314,19 +326,35 @@ mod tests {
     fn field_scope_limits_focal_points_and_appraisers() {
         let mut focal = actor(Role::FocalPoint);
         focal.fields = FieldScope::from_codes(["2".to_string()]);
-        assert!(allows(&focal, Action::EnterSelfAssessment, Target::UnitField(OWN, "2")));
+        assert!(allows(
+            &focal,
+            Action::EnterSelfAssessment,
+            Target::UnitField(OWN, "2")
+        ));
         assert_eq!(
-            decide(&focal, Action::EnterSelfAssessment, Target::UnitField(OWN, "3")),
+            decide(
+                &focal,
+                Action::EnterSelfAssessment,
+                Target::UnitField(OWN, "3")
+            ),
             Err(Denial::OtherField)
         );
         assert_eq!(
-            decide(&focal, Action::EnterSelfAssessment, Target::UnitField(OTHER, "2")),
+            decide(
+                &focal,
+                Action::EnterSelfAssessment,
+                Target::UnitField(OTHER, "2")
+            ),
             Err(Denial::OtherUnit)
         );
 
         let mut appraiser = actor(Role::Appraiser);
         appraiser.fields = FieldScope::from_codes(["1".to_string(), "5".to_string()]);
-        assert!(allows(&appraiser, Action::Appraise, Target::UnitField(OTHER, "5")));
+        assert!(allows(
+            &appraiser,
+            Action::Appraise,
+            Target::UnitField(OTHER, "5")
+        ));
         assert_eq!(
             decide(&appraiser, Action::Appraise, Target::UnitField(OTHER, "2")),
             Err(Denial::OtherField)
@@ -349,7 +377,11 @@ mod tests {
         let mut nobody = actor(Role::Viewer);
         nobody.roles.clear();
         for action in Action::ALL {
-            assert_eq!(decide(&nobody, action, Target::Unit(OTHER)), Err(Denial::NoRole), "{action:?}");
+            assert_eq!(
+                decide(&nobody, action, Target::Unit(OTHER)),
+                Err(Denial::NoRole),
+                "{action:?}"
+            );
         }
     }
 }

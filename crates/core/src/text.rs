@@ -111,7 +111,10 @@ mod tests {
     fn vietnamese_alphabet_order() {
         let mut words = vec!["Đông", "Dương", "Ân", "Anh", "Ăn", "Bắc", "ơi", "ô", "o"];
         words.sort_by(|a, b| compare_vi(a, b));
-        assert_eq!(words, vec!["Anh", "Ăn", "Ân", "Bắc", "Dương", "Đông", "o", "ô", "ơi"]);
+        assert_eq!(
+            words,
+            vec!["Anh", "Ăn", "Ân", "Bắc", "Dương", "Đông", "o", "ô", "ơi"]
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Accounts, their roles and field scopes.
 
+use crate::Store;
 use crate::audit::{By, NewEntry};
 use crate::error::StoreError;
 use crate::time::{from_millis, to_millis};
-use crate::Store;
 use chiso_core::ids::{AccountId, UnitId};
 use chiso_core::policy::{Actor, FieldScope};
 use chiso_core::roles::Role;
@@ -139,7 +139,10 @@ impl Store {
     }
 
     /// The account and password hash for a login name, if it exists.
-    pub async fn account_for_login(&self, username: &str) -> Result<Option<(Account, String)>, StoreError> {
+    pub async fn account_for_login(
+        &self,
+        username: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
         let row: Option<(i64, String)> = read!(self, |pool| {
             sqlx::query_as("SELECT id, password_hash FROM accounts WHERE username = $1")
                 .bind(normalize_username(username))
@@ -207,7 +210,10 @@ impl Store {
     }
 
     /// Roles and field codes for the given accounts, in two queries whatever their number.
-    async fn grants(&self, ids: &[i64]) -> Result<HashMap<i64, (BTreeSet<Role>, Vec<String>)>, StoreError> {
+    async fn grants(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (BTreeSet<Role>, Vec<String>)>, StoreError> {
         let mut out: HashMap<i64, (BTreeSet<Role>, Vec<String>)> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
@@ -216,10 +222,12 @@ impl Store {
         // small tables whole, which avoids per-backend array binding.
         let one = if ids.len() == 1 { Some(ids[0]) } else { None };
         let (roles, fields): (Vec<(i64, String)>, Vec<(i64, String)>) = read!(self, |pool| {
-            let roles = sqlx::query_as("SELECT account_id, role FROM account_roles WHERE ($1 IS NULL OR account_id = $1)")
-                .bind(one)
-                .fetch_all(pool)
-                .await?;
+            let roles = sqlx::query_as(
+                "SELECT account_id, role FROM account_roles WHERE ($1 IS NULL OR account_id = $1)",
+            )
+            .bind(one)
+            .fetch_all(pool)
+            .await?;
             let fields = sqlx::query_as(
                 "SELECT account_id, field_code FROM account_fields WHERE ($1 IS NULL OR account_id = $1) ORDER BY field_code",
             )
@@ -230,7 +238,8 @@ impl Store {
         })?;
         let wanted: BTreeSet<i64> = ids.iter().copied().collect();
         for (id, code) in roles.into_iter().filter(|(id, _)| wanted.contains(id)) {
-            let role = Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("role {code}")))?;
+            let role = Role::from_code(&code)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {code}")))?;
             out.entry(id).or_default().0.insert(role);
         }
         for (id, code) in fields.into_iter().filter(|(id, _)| wanted.contains(id)) {
@@ -240,7 +249,12 @@ impl Store {
     }
 
     /// Creates an account with its roles and fields.
-    pub async fn create_account(&self, new: &NewAccount, by: &By, now: DateTime<Utc>) -> Result<AccountId, StoreError> {
+    pub async fn create_account(
+        &self,
+        new: &NewAccount,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<AccountId, StoreError> {
         let ms = to_millis(now);
         let username = normalize_username(&new.username);
         let d = &new.details;
@@ -278,8 +292,15 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let entry = NewEntry::new(now, by, "account.create", "account", id, format!("{username} — {}", d.full_name))
-                .after(d);
+            let entry = NewEntry::new(
+                now,
+                by,
+                "account.create",
+                "account",
+                id,
+                format!("{username} — {}", d.full_name),
+            )
+            .after(d);
             record_audit!(tx, entry);
             id
         });
@@ -347,9 +368,16 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let entry = NewEntry::new(now, by, "account.update", "account", id, format!("{} — {}", before.username, details.full_name))
-                .before(&before_details)
-                .after(details);
+            let entry = NewEntry::new(
+                now,
+                by,
+                "account.update",
+                "account",
+                id,
+                format!("{} — {}", before.username, details.full_name),
+            )
+            .before(&before_details)
+            .after(details);
             record_audit!(tx, entry);
         });
         Ok(())
@@ -367,7 +395,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let account = self.account(id).await?;
-        let action = if by.account == Some(id) { "account.password_change" } else { "account.password_reset" };
+        let action = if by.account == Some(id) {
+            "account.password_change"
+        } else {
+            "account.password_reset"
+        };
         transaction!(self, |tx| {
             sqlx::query(
                 "UPDATE accounts SET password_hash = $2, must_change_password = $3, password_changed_at = $4, updated_at = $4 \
@@ -379,11 +411,13 @@ impl Store {
             .bind(to_millis(now))
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
-                .bind(id.0)
-                .bind(keep_session)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE account_id = $1 AND ($2 IS NULL OR token_hash <> $2)",
+            )
+            .bind(id.0)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
             // The hash itself is never written to the log.
             let entry = NewEntry::new(now, by, action, "account", id, account.username.clone())
                 .after(&serde_json::json!({ "must_change_password": must_change }));

@@ -3,9 +3,9 @@
 //! Entries are written in the same transaction as the change they describe, so a change is
 //! never committed without its entry. The tables' triggers refuse updates and deletes.
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::time::from_millis;
-use crate::Store;
 use chiso_core::ids::AccountId;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -173,7 +173,11 @@ impl Store {
 
     /// Newest entries first.
     pub async fn audit_entries(&self, filter: &Filter) -> Result<Vec<Entry>, StoreError> {
-        let limit = if filter.limit <= 0 { 100 } else { filter.limit.min(1000) };
+        let limit = if filter.limit <= 0 {
+            100
+        } else {
+            filter.limit.min(1000)
+        };
         let rows: Vec<EntryRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, at, actor_id, actor, action, entity, entity_id, summary, before_json, after_json \

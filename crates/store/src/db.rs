@@ -5,6 +5,7 @@
 //! `BEGIN IMMEDIATE`, which avoids `SQLITE_BUSY` under concurrent saves.
 
 use crate::error::StoreError;
+use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -54,7 +55,8 @@ macro_rules! transaction {
     };
 }
 
-pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("./migrations/sqlite");
 pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
     sqlx::migrate!("./migrations/postgres");
 
@@ -122,6 +124,16 @@ impl Store {
         };
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url).map_err(connect_err)?;
+            // One direct connection first: a pool only reports "timed out", hiding the cause
+            // (refused, unknown host, no such database) that the person needs to read.
+            let probe = tokio::time::timeout(
+                options.connect_timeout,
+                sqlx::PgConnection::connect_with(&opts),
+            )
+            .await
+            .map_err(|_| connect_err(sqlx::Error::PoolTimedOut))?
+            .map_err(connect_err)?;
+            let _ = probe.close().await;
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.connect_timeout)
@@ -143,7 +155,10 @@ impl Store {
             // An in-memory database would differ per pooled connection.
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         }
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir).map_err(|e| connect_err(sqlx::Error::Io(e)))?;
         }
         let base = SqliteConnectOptions::new()
@@ -204,7 +219,10 @@ impl Store {
 
     /// A cheap query that proves the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        read!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        read!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 }
@@ -219,7 +237,13 @@ mod tests {
             redact_url("postgres://chiso:secret@db.local:5432/chiso"),
             "postgres://chiso:***@db.local:5432/chiso"
         );
-        assert_eq!(redact_url("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
-        assert_eq!(redact_url("sqlite://data/chiso.db"), "sqlite://data/chiso.db");
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/chiso.db"),
+            "sqlite://data/chiso.db"
+        );
     }
 }

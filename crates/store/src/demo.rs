@@ -1,10 +1,10 @@
 //! Filling an empty database with the demo province from `chiso_core::demo`.
 
+use crate::Store;
 use crate::accounts::normalize_username;
 use crate::audit::{By, NewEntry};
 use crate::error::StoreError;
 use crate::time::to_millis;
-use crate::Store;
 use chiso_core::demo;
 use chiso_core::text::fold;
 use chrono::{DateTime, Utc};
@@ -22,9 +22,15 @@ pub enum SeedOutcome {
 impl Store {
     /// Writes the demo province, in one transaction, if the database has no units yet.
     /// `password_hash` is the hash of [`demo::PASSWORD`], given by the caller, who owns hashing.
-    pub async fn seed_demo(&self, password_hash: &str, now: DateTime<Utc>) -> Result<SeedOutcome, StoreError> {
+    pub async fn seed_demo(
+        &self,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SeedOutcome, StoreError> {
         let existing: i64 = read!(self, |pool| {
-            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM units").fetch_one(pool).await
+            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM units")
+                .fetch_one(pool)
+                .await
         })?;
         if existing > 0 {
             return Ok(SeedOutcome::AlreadyFilled);
@@ -82,11 +88,13 @@ impl Store {
                         .await?;
                 }
                 for field in a.fields {
-                    sqlx::query("INSERT INTO account_fields (account_id, field_code) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(*field)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO account_fields (account_id, field_code) VALUES ($1, $2)",
+                    )
+                    .bind(id)
+                    .bind(*field)
+                    .execute(&mut *tx)
+                    .await?;
                 }
             }
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
@@ -100,7 +108,11 @@ impl Store {
                 "demo.seed",
                 "province",
                 demo::PROVINCE_CODE,
-                format!("Dữ liệu mẫu tỉnh Minh Sơn: {} đơn vị, {} tài khoản", units.len(), accounts.len()),
+                format!(
+                    "Dữ liệu mẫu tỉnh Minh Sơn: {} đơn vị, {} tài khoản",
+                    units.len(),
+                    accounts.len()
+                ),
             );
             record_audit!(tx, entry);
         });

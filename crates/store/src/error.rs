@@ -34,7 +34,9 @@ impl StoreError {
     /// Maps a unique violation to [`StoreError::Conflict`] naming `what`; other errors pass.
     pub(crate) fn unique(err: sqlx::Error, what: impl Into<String>) -> StoreError {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.into()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(what.into())
+            }
             _ => StoreError::Database(err),
         }
     }

@@ -1,8 +1,8 @@
 //! Login attempts, kept for throttling (shared by every app server) and for the audit trail.
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::time::{from_millis, to_millis};
-use crate::Store;
 use chiso_core::throttle::RecentFailures;
 use chrono::{DateTime, Utc};
 
@@ -16,14 +16,16 @@ impl Store {
         success: bool,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
-            sqlx::query("INSERT INTO login_attempts (username, ip, at, success) VALUES ($1, $2, $3, $4)")
-                .bind(username)
-                .bind(ip)
-                .bind(to_millis(at))
-                .bind(success)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
+            sqlx::query(
+                "INSERT INTO login_attempts (username, ip, at, success) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(username)
+            .bind(ip)
+            .bind(to_millis(at))
+            .bind(success)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }

@@ -1,9 +1,9 @@
 //! Server-side sessions. The cookie carries a random token; only its SHA-256 is stored, so a
 //! copy of the database does not let anyone sign in. Any app server can check any session.
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::time::{from_millis, to_millis};
-use crate::Store;
 use chiso_core::ids::AccountId;
 use chrono::{DateTime, Utc};
 
@@ -63,7 +63,11 @@ impl Store {
     }
 
     /// The live session with this token hash, if it has not expired.
-    pub async fn live_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
+    pub async fn live_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
         let row: Option<SessionRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT s.token_hash, s.account_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at \
@@ -93,13 +97,15 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         write!(self, |pool| {
-            sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1")
-                .bind(token_hash)
-                .bind(to_millis(now))
-                .bind(to_millis(expires_at))
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .bind(to_millis(now))
+            .bind(to_millis(expires_at))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
@@ -129,7 +135,11 @@ impl Store {
     }
 
     /// Number of live sessions of an account.
-    pub async fn count_sessions(&self, account: AccountId, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    pub async fn count_sessions(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
         Ok(read!(self, |pool| {
             sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM sessions WHERE account_id = $1 AND expires_at > $2")
                 .bind(account.0)

@@ -1,7 +1,7 @@
 //! Small key-value settings of an installation (for example whether it holds the demo).
 
-use crate::error::StoreError;
 use crate::Store;
+use crate::error::StoreError;
 
 /// Set when the database was filled with the demo province.
 pub const DEMO: &str = "demo";

@@ -45,7 +45,9 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("chiso-test-{}.db", random_suffix()));
         let url = format!("sqlite://{}", path.display());
-        let store = Store::connect(&url, &ConnectOptions::default()).await.expect("open sqlite");
+        let store = Store::connect(&url, &ConnectOptions::default())
+            .await
+            .expect("open sqlite");
         store.migrate().await.expect("migrate sqlite");
         TestDb {
             store,
@@ -62,22 +64,30 @@ impl TestDb {
             Ok(c) => c,
             Err(e) => {
                 if pg_required() {
-                    panic!("PostgreSQL is required (CHISO_REQUIRE_PG) but unreachable at {admin_url}: {e}");
+                    panic!(
+                        "PostgreSQL is required (CHISO_REQUIRE_PG) but unreachable at {admin_url}: {e}"
+                    );
                 }
-                eprintln!("SKIPPED: PostgreSQL unreachable at {admin_url} ({e}); set CHISO_REQUIRE_PG=1 to fail instead");
+                eprintln!(
+                    "SKIPPED: PostgreSQL unreachable at {admin_url} ({e}); set CHISO_REQUIRE_PG=1 to fail instead"
+                );
                 return None;
             }
         };
         let template = template_name();
         ensure_template(&mut admin, &admin_url, &template).await;
         let name = format!("chiso_t_{}", random_suffix());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {template}")))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE {template}"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
         admin.close().await.ok();
         let url = with_database(&admin_url, &name);
-        let store = Store::connect(&url, &ConnectOptions::default()).await.expect("open test database");
+        let store = Store::connect(&url, &ConnectOptions::default())
+            .await
+            .expect("open test database");
         Some(TestDb {
             store,
             url,
@@ -98,9 +108,11 @@ impl TestDb {
             }
             Cleanup::Database { admin_url, name } => {
                 if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                        .execute(&mut admin)
-                        .await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut admin)
+                    .await;
                 }
             }
         }
@@ -137,18 +149,24 @@ fn template_name() -> String {
 
 async fn ensure_template(admin: &mut PgConnection, admin_url: &str, template: &str) {
     // One process builds the template; the others wait on the lock and then find it.
-    sqlx::query("SELECT pg_advisory_lock(727274)").execute(&mut *admin).await.expect("lock");
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(template)
-        .fetch_one(&mut *admin)
+    sqlx::query("SELECT pg_advisory_lock(727274)")
+        .execute(&mut *admin)
         .await
-        .expect("look up template");
+        .expect("lock");
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(template)
+            .fetch_one(&mut *admin)
+            .await
+            .expect("look up template");
     if !exists {
         let building = format!("{template}_build");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")))
-            .execute(&mut *admin)
-            .await
-            .expect("drop stale template");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {building} WITH (FORCE)"
+        )))
+        .execute(&mut *admin)
+        .await
+        .expect("drop stale template");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {building}")))
             .execute(&mut *admin)
             .await
@@ -156,26 +174,39 @@ async fn ensure_template(admin: &mut PgConnection, admin_url: &str, template: &s
         let mut conn = PgConnection::connect(&with_database(admin_url, &building))
             .await
             .expect("connect to template");
-        POSTGRES_MIGRATIONS.run(&mut conn).await.expect("migrate template");
+        POSTGRES_MIGRATIONS
+            .run(&mut conn)
+            .await
+            .expect("migrate template");
         conn.close().await.ok();
         // Renamed only when complete, so a crash mid-migration never leaves a bad template.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("ALTER DATABASE {building} RENAME TO {template}")))
-            .execute(&mut *admin)
-            .await
-            .expect("publish template");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {building} RENAME TO {template}"
+        )))
+        .execute(&mut *admin)
+        .await
+        .expect("publish template");
     }
-    sqlx::query("SELECT pg_advisory_unlock(727274)").execute(&mut *admin).await.expect("unlock");
+    sqlx::query("SELECT pg_advisory_unlock(727274)")
+        .execute(&mut *admin)
+        .await
+        .expect("unlock");
 }
 
 impl Store {
     /// Runs raw SQL, for tests that must try what the application never does.
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
-        write!(self, |pool| sqlx::raw_sql(sql).execute(pool).await.map(|r| r.rows_affected()))
+        write!(self, |pool| sqlx::raw_sql(sql)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
     }
 
     /// Table and column names with nullability and a coarse type, for comparing backends.
-    pub async fn schema_summary(&self) -> Result<Vec<(String, String, bool, &'static str)>, sqlx::Error> {
+    pub async fn schema_summary(
+        &self,
+    ) -> Result<Vec<(String, String, bool, &'static str)>, sqlx::Error> {
         let rows: Vec<(String, String, bool, String)> = match &self.db {
             crate::db::Db::Sqlite { read, .. } => {
                 sqlx::query_as(

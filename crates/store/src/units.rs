@@ -1,9 +1,9 @@
 //! Administrative units: reading, creating, editing, and applying a planned CSV import.
 
+use crate::Store;
 use crate::audit::{By, NewEntry};
 use crate::error::StoreError;
 use crate::time::to_millis;
-use crate::Store;
 use chiso_core::ids::UnitId;
 use chiso_core::text::fold;
 use chiso_core::units::import::{ImportPlan, ParentRef};
@@ -37,7 +37,6 @@ impl TryFrom<UnitRow> for Unit {
         })
     }
 }
-
 
 /// Which units to list.
 #[derive(Debug, Clone, Default)]
@@ -120,7 +119,10 @@ impl Store {
     }
 
     /// Counts units of each type that exist on `day`.
-    pub async fn count_units_by_type(&self, day: NaiveDate) -> Result<HashMap<UnitType, i64>, StoreError> {
+    pub async fn count_units_by_type(
+        &self,
+        day: NaiveDate,
+    ) -> Result<HashMap<UnitType, i64>, StoreError> {
         let rows: Vec<(String, i64)> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT unit_type, CAST(COUNT(*) AS BIGINT) FROM units \
@@ -160,8 +162,15 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::unique(e, format!("unit {}", draft.code)))?;
-            let entry = NewEntry::new(now, by, "unit.create", "unit", id, format!("{} — {}", draft.code, draft.name))
-                .after(&(draft, parent));
+            let entry = NewEntry::new(
+                now,
+                by,
+                "unit.create",
+                "unit",
+                id,
+                format!("{} — {}", draft.code, draft.name),
+            )
+            .after(&(draft, parent));
             record_audit!(tx, entry);
             id
         });
@@ -198,9 +207,16 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
-            let entry = NewEntry::new(now, by, "unit.update", "unit", id, format!("{} — {}", draft.code, draft.name))
-                .before(&before)
-                .after(&(draft, parent));
+            let entry = NewEntry::new(
+                now,
+                by,
+                "unit.update",
+                "unit",
+                id,
+                format!("{} — {}", draft.code, draft.name),
+            )
+            .before(&before)
+            .after(&(draft, parent));
             record_audit!(tx, entry);
         });
         Ok(())
@@ -236,8 +252,15 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::unique(e, format!("unit {}", c.draft.code)))?;
                 new_ids.insert(c.draft.code.as_str(), id);
-                let entry = NewEntry::new(now, by, "unit.import", "unit", id, format!("{source}: {} — {}", c.draft.code, c.draft.name))
-                    .after(&(&c.draft, parent));
+                let entry = NewEntry::new(
+                    now,
+                    by,
+                    "unit.import",
+                    "unit",
+                    id,
+                    format!("{source}: {} — {}", c.draft.code, c.draft.name),
+                )
+                .after(&(&c.draft, parent));
                 record_audit!(tx, entry);
             }
             for u in &plan.updates {
@@ -255,9 +278,16 @@ impl Store {
                 .bind(ms)
                 .execute(&mut *tx)
                 .await?;
-                let entry = NewEntry::new(now, by, "unit.import", "unit", u.before.id, format!("{source}: {} — {}", u.draft.code, u.draft.name))
-                    .before(&u.before)
-                    .after(&(&u.draft, parent));
+                let entry = NewEntry::new(
+                    now,
+                    by,
+                    "unit.import",
+                    "unit",
+                    u.before.id,
+                    format!("{source}: {} — {}", u.draft.code, u.draft.name),
+                )
+                .before(&u.before)
+                .after(&(&u.draft, parent));
                 record_audit!(tx, entry);
             }
             ImportOutcome {
@@ -275,7 +305,9 @@ fn resolve(parent: &ParentRef, new_ids: &HashMap<&str, i64>) -> Result<Option<i6
         ParentRef::None => None,
         ParentRef::Existing(id) => Some(id.0),
         ParentRef::New(code) => Some(*new_ids.get(code.as_str()).ok_or_else(|| {
-            StoreError::Corrupt(format!("import plan creates a child of {code} before {code}"))
+            StoreError::Corrupt(format!(
+                "import plan creates a child of {code} before {code}"
+            ))
         })?),
     })
 }

@@ -1,1 +1,81 @@
-//! placeholder
+//! chiso's web layer: axum handlers, askama templates, sessions and CSRF, static assets.
+//!
+//! Handlers stay thin: they read the request, ask `chiso_core::policy` whether the account may
+//! act, call the store, and render a page. SQL never appears here.
+
+mod assets;
+pub mod auth;
+mod config;
+mod error;
+mod i18n;
+mod middleware;
+mod pages;
+
+pub use auth::password::{PasswordParams, hash_password};
+pub use config::WebConfig;
+pub use error::WebError;
+
+use axum::Router;
+use chiso_store::Store;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    /// Builds the state for a store and configuration.
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    pages::routes(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the application on an already bound listener until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let purge_store = state.store.clone();
+    let purger = tokio::spawn(async move {
+        // Expired sessions are harmless (never accepted) but would pile up.
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge_store.purge_expired_sessions(chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    purger.abort();
+    result
+}

@@ -15,7 +15,10 @@ pub const COLUMNS: [(&str, &[&str]); 6] = [
     ("code", &["ma", "ma don vi"]),
     ("name", &["ten", "ten don vi"]),
     ("type", &["loai", "loai don vi", "unit_type"]),
-    ("parent_code", &["ma cap tren", "ma don vi cap tren", "parent"]),
+    (
+        "parent_code",
+        &["ma cap tren", "ma don vi cap tren", "parent"],
+    ),
     ("valid_from", &["hieu luc tu", "tu ngay"]),
     ("valid_to", &["hieu luc den", "den ngay"]),
 ];
@@ -83,8 +86,12 @@ impl ImportError {
             }
             (ImportErrorKind::Empty, Lang::Vi) => "tệp không có dòng dữ liệu nào.".into(),
             (ImportErrorKind::Empty, Lang::En) => "the file has no data rows.".into(),
-            (ImportErrorKind::MissingColumn, Lang::Vi) => "thiếu cột bắt buộc này ở dòng tiêu đề.".into(),
-            (ImportErrorKind::MissingColumn, Lang::En) => "this required column is missing from the header.".into(),
+            (ImportErrorKind::MissingColumn, Lang::Vi) => {
+                "thiếu cột bắt buộc này ở dòng tiêu đề.".into()
+            }
+            (ImportErrorKind::MissingColumn, Lang::En) => {
+                "this required column is missing from the header.".into()
+            }
             (ImportErrorKind::UnknownColumn(c), Lang::Vi) => format!(
                 "không nhận ra cột \"{c}\". Các cột hợp lệ: {}.",
                 column_list()
@@ -93,7 +100,9 @@ impl ImportError {
                 format!("unknown column \"{c}\". Valid columns: {}.", column_list())
             }
             (ImportErrorKind::Malformed(e), Lang::Vi) => format!("dòng CSV không đọc được ({e})."),
-            (ImportErrorKind::Malformed(e), Lang::En) => format!("the CSV row cannot be read ({e})."),
+            (ImportErrorKind::Malformed(e), Lang::En) => {
+                format!("the CSV row cannot be read ({e}).")
+            }
             (ImportErrorKind::BadType(v), Lang::Vi) => format!(
                 "loại đơn vị \"{v}\" không hợp lệ; dùng: tỉnh, sở, huyện, xã (hoặc province, department, district, commune)."
             ),
@@ -143,7 +152,11 @@ fn lowercase_first(s: &str) -> String {
 }
 
 fn column_list() -> String {
-    COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    COLUMNS
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Where a planned unit's parent comes from.
@@ -178,6 +191,28 @@ pub struct ImportPlan {
     pub creates: Vec<PlannedCreate>,
     pub updates: Vec<PlannedUpdate>,
     pub unchanged: usize,
+}
+
+/// Writes units in the import format (UTF-8 with a byte-order mark, so Excel reads the
+/// diacritics), so that a file exported, edited and imported again changes only what was edited.
+pub fn export_csv(units: &[Unit]) -> String {
+    let codes: HashMap<UnitId, &str> = units.iter().map(|u| (u.id, u.code.as_str())).collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).collect();
+    let _ = writer.write_record(&header);
+    for u in units {
+        let parent = u.parent.and_then(|p| codes.get(&p)).copied().unwrap_or("");
+        let _ = writer.write_record([
+            u.code.as_str(),
+            u.name.as_str(),
+            u.unit_type.code(),
+            parent,
+            &crate::format::date(u.valid_from),
+            &u.valid_to.map(crate::format::date).unwrap_or_default(),
+        ]);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
 }
 
 /// Reads a unit CSV file. Returns every row, or every error found.
@@ -269,12 +304,20 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
         let type_text = cell("type");
         let unit_type = UnitType::parse_loose(&type_text);
         if unit_type.is_none() {
-            errors.push(ImportError::at(line, "type", ImportErrorKind::BadType(type_text)));
+            errors.push(ImportError::at(
+                line,
+                "type",
+                ImportErrorKind::BadType(type_text),
+            ));
         }
         let from_text = cell("valid_from");
         let valid_from = parse_date(&from_text);
         if valid_from.is_none() {
-            errors.push(ImportError::at(line, "valid_from", ImportErrorKind::BadDate(from_text)));
+            errors.push(ImportError::at(
+                line,
+                "valid_from",
+                ImportErrorKind::BadDate(from_text),
+            ));
         }
         let to_text = cell("valid_to");
         let valid_to = if to_text.is_empty() {
@@ -283,10 +326,15 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
             parse_date(&to_text).map(Some)
         };
         if valid_to.is_none() {
-            errors.push(ImportError::at(line, "valid_to", ImportErrorKind::BadDate(to_text)));
+            errors.push(ImportError::at(
+                line,
+                "valid_to",
+                ImportErrorKind::BadDate(to_text),
+            ));
         }
         let parent_code = Some(normalize_code(&cell("parent_code"))).filter(|c| !c.is_empty());
-        if let (Some(unit_type), Some(valid_from), Some(valid_to)) = (unit_type, valid_from, valid_to)
+        if let (Some(unit_type), Some(valid_from), Some(valid_to)) =
+            (unit_type, valid_from, valid_to)
         {
             rows.push(ImportRow {
                 line,
@@ -308,7 +356,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
             kind: ImportErrorKind::Empty,
         });
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Checks parsed rows against each other and the units already stored, and plans the import.
@@ -333,7 +385,8 @@ pub fn plan(rows: Vec<ImportRow>, existing: &[Unit]) -> Result<ImportPlan, Vec<I
             first_line.insert(row.draft.code.clone(), row.line);
         }
     }
-    let in_file: HashMap<&str, &ImportRow> = rows.iter().map(|r| (r.draft.code.as_str(), r)).collect();
+    let in_file: HashMap<&str, &ImportRow> =
+        rows.iter().map(|r| (r.draft.code.as_str(), r)).collect();
 
     let mut plan = ImportPlan::default();
     for row in &rows {
@@ -468,8 +521,43 @@ mod tests {
     }
 
     #[test]
+    fn an_exported_file_imports_back_unchanged() {
+        let csv = "code,name,type,parent_code,valid_from,valid_to\n\
+                   XA-TL,\"Xã Tân Lập, cũ\",xã,H-ML,01/01/2010,30/06/2025\n\
+                   H-ML,Huyện Minh Lâm,huyện,MS,01/01/2000,30/06/2025\n";
+        let created = plan(parse(csv.as_bytes()).unwrap(), &[province()]).unwrap();
+        let mut units = vec![province()];
+        let mut next_id = 2;
+        for c in &created.creates {
+            let parent = match &c.parent {
+                ParentRef::Existing(id) => Some(*id),
+                ParentRef::New(code) => units.iter().find(|u| &u.code == code).map(|u| u.id),
+                ParentRef::None => None,
+            };
+            units.push(Unit {
+                id: UnitId(next_id),
+                code: c.draft.code.clone(),
+                name: c.draft.name.clone(),
+                unit_type: c.draft.unit_type,
+                parent,
+                valid_from: c.draft.valid_from,
+                valid_to: c.draft.valid_to,
+            });
+            next_id += 1;
+        }
+        let exported = export_csv(&units);
+        assert!(exported.starts_with('\u{feff}'));
+        let again = plan(parse(exported.as_bytes()).unwrap(), &units).unwrap();
+        assert_eq!(
+            (again.creates.len(), again.updates.len(), again.unchanged),
+            (0, 0, 3)
+        );
+    }
+
+    #[test]
     fn vietnamese_headers_are_accepted() {
-        let csv = "Mã,Tên,Loại,Mã cấp trên,Hiệu lực từ,Hiệu lực đến\nSTP,Sở Tư pháp,Sở,MS,01/01/2000,\n";
+        let csv =
+            "Mã,Tên,Loại,Mã cấp trên,Hiệu lực từ,Hiệu lực đến\nSTP,Sở Tư pháp,Sở,MS,01/01/2000,\n";
         let rows = parse(csv.as_bytes()).unwrap();
         assert_eq!(rows[0].draft.name, "Sở Tư pháp");
         assert_eq!(rows[0].parent_code.as_deref(), Some("MS"));
@@ -511,8 +599,14 @@ mod tests {
         let msgs = messages(&errors);
         assert_eq!(msgs.len(), 3, "{msgs:?}");
         assert!(msgs[0].starts_with("Dòng 1: không nhận ra cột \"kind\""));
-        assert_eq!(msgs[1], "Dòng 1, cột type: thiếu cột bắt buộc này ở dòng tiêu đề.");
-        assert_eq!(msgs[2], "Dòng 1, cột valid_from: thiếu cột bắt buộc này ở dòng tiêu đề.");
+        assert_eq!(
+            msgs[1],
+            "Dòng 1, cột type: thiếu cột bắt buộc này ở dòng tiêu đề."
+        );
+        assert_eq!(
+            msgs[2],
+            "Dòng 1, cột valid_from: thiếu cột bắt buộc này ở dòng tiêu đề."
+        );
     }
 
     #[test]
@@ -520,7 +614,10 @@ mod tests {
         let latin = b"code,name\n\xe9\n";
         assert_eq!(parse(latin).unwrap_err()[0].kind, ImportErrorKind::NotUtf8);
         let header_only = "code,name,type,valid_from\n";
-        assert_eq!(parse(header_only.as_bytes()).unwrap_err()[0].kind, ImportErrorKind::Empty);
+        assert_eq!(
+            parse(header_only.as_bytes()).unwrap_err()[0].kind,
+            ImportErrorKind::Empty
+        );
     }
 
     #[test]
@@ -536,7 +633,8 @@ mod tests {
         let csv = "code,name,type,parent_code,valid_from\nSNV,Sở Nội vụ,sở,MS,01/01/2000\n";
         let p = plan(parse(csv.as_bytes()).unwrap(), &existing).unwrap();
         assert_eq!((p.creates.len(), p.updates.len(), p.unchanged), (0, 0, 1));
-        let csv = "code,name,type,parent_code,valid_from\nSNV,Sở Nội vụ tỉnh Minh Sơn,sở,MS,01/01/2000\n";
+        let csv =
+            "code,name,type,parent_code,valid_from\nSNV,Sở Nội vụ tỉnh Minh Sơn,sở,MS,01/01/2000\n";
         let p = plan(parse(csv.as_bytes()).unwrap(), &existing).unwrap();
         assert_eq!(p.updates.len(), 1);
         let csv = "code,name,type,parent_code,valid_from\nSNV,Sở Nội vụ,xã,MS,01/07/2025\n";

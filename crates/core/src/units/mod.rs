@@ -277,7 +277,8 @@ pub fn validate(draft: &UnitDraft, parent: Option<&ParentInfo>) -> Vec<UnitProbl
                     parent: p.unit_type,
                 });
             } else if draft.valid_from < p.valid_from
-                || p.valid_to.is_some_and(|pend| draft.valid_to.is_none_or(|end| end > pend))
+                || p.valid_to
+                    .is_some_and(|pend| draft.valid_to.is_none_or(|end| end > pend))
             {
                 problems.push(UnitProblem::OutsideParentValidity);
             }
@@ -314,14 +315,20 @@ mod tests {
 
     #[test]
     fn a_commune_under_the_province_after_the_reform_is_valid() {
-        assert_eq!(validate(&draft(UnitType::Commune), Some(&province())), vec![]);
+        assert_eq!(
+            validate(&draft(UnitType::Commune), Some(&province())),
+            vec![]
+        );
     }
 
     #[test]
     fn a_district_must_end_before_the_reform() {
         let mut d = draft(UnitType::District);
         d.valid_from = day(2010, 1, 1);
-        assert_eq!(validate(&d, Some(&province())), vec![UnitProblem::DistrictAfterReform]);
+        assert_eq!(
+            validate(&d, Some(&province())),
+            vec![UnitProblem::DistrictAfterReform]
+        );
         d.valid_to = Some(day(2025, 6, 30));
         assert_eq!(validate(&d, Some(&province())), vec![]);
     }
@@ -335,7 +342,10 @@ mod tests {
         };
         let mut c = draft(UnitType::Commune);
         c.valid_from = day(2010, 1, 1);
-        assert_eq!(validate(&c, Some(&district)), vec![UnitProblem::OutsideParentValidity]);
+        assert_eq!(
+            validate(&c, Some(&district)),
+            vec![UnitProblem::OutsideParentValidity]
+        );
         c.valid_to = Some(day(2025, 6, 30));
         assert_eq!(validate(&c, Some(&district)), vec![]);
     }
@@ -382,7 +392,10 @@ mod tests {
         assert_eq!(UnitType::parse_loose("phường"), Some(UnitType::Commune));
         assert_eq!(UnitType::parse_loose("Sở"), Some(UnitType::Department));
         assert_eq!(UnitType::parse_loose("HUYỆN"), Some(UnitType::District));
-        assert_eq!(UnitType::parse_loose("department"), Some(UnitType::Department));
+        assert_eq!(
+            UnitType::parse_loose("department"),
+            Some(UnitType::Department)
+        );
         assert_eq!(UnitType::parse_loose("thôn"), None);
     }
 }

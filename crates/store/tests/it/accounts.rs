@@ -15,7 +15,10 @@ async fn unit(store: &Store) -> UnitId {
         valid_from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
         valid_to: None,
     };
-    store.create_unit(&d, None, &By::system("test"), crate::now()).await.unwrap()
+    store
+        .create_unit(&d, None, &By::system("test"), crate::now())
+        .await
+        .unwrap()
 }
 
 fn new_account(unit: UnitId, username: &str) -> NewAccount {

@@ -9,12 +9,19 @@ async fn both_backends_have_the_same_tables_columns_and_types() {
     };
     let a = sqlite.store.schema_summary().await.unwrap();
     let b = pg.store.schema_summary().await.unwrap();
-    assert!(a.len() > 40, "the schema summary found too few columns: {}", a.len());
+    assert!(
+        a.len() > 40,
+        "the schema summary found too few columns: {}",
+        a.len()
+    );
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x, y, "SQLite vs PostgreSQL");
     }
     assert_eq!(a.len(), b.len());
-    assert!(a.iter().all(|c| c.3 != "other"), "a column has a type outside the shared set: {a:?}");
+    assert!(
+        a.iter().all(|c| c.3 != "other"),
+        "a column has a type outside the shared set: {a:?}"
+    );
     sqlite.finish().await;
     pg.finish().await;
 }

@@ -21,13 +21,25 @@ fn draft(code: &str, name: &str, t: UnitType) -> UnitDraft {
 
 async fn province(store: &Store) -> chiso_core::ids::UnitId {
     store
-        .create_unit(&draft("MS", "Tỉnh Minh Sơn", UnitType::Province), None, &By::system("test"), crate::now())
+        .create_unit(
+            &draft("MS", "Tỉnh Minh Sơn", UnitType::Province),
+            None,
+            &By::system("test"),
+            crate::now(),
+        )
         .await
         .unwrap()
 }
 
 async fn audit_count(store: &Store) -> usize {
-    store.audit_entries(&Filter { limit: 1000, ..Filter::default() }).await.unwrap().len()
+    store
+        .audit_entries(&Filter {
+            limit: 1000,
+            ..Filter::default()
+        })
+        .await
+        .unwrap()
+        .len()
 }
 
 chiso_store::backend_tests! {

@@ -1,0 +1,49 @@
+//! Settings the web layer needs, filled by the CLI from file, environment and flags.
+
+use crate::auth::password::PasswordParams;
+use chrono::Duration;
+
+/// Web settings.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The public address, e.g. `https://cchc.minhson.gov.vn`. When set, cross-origin checks
+    /// compare against it and cookies are `Secure` if it is https.
+    pub base_url: Option<String>,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
+    pub trust_proxy: bool,
+    /// Cost of password hashing.
+    pub password: PasswordParams,
+    /// Largest accepted form or upload body, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            base_url: None,
+            session_idle: Duration::hours(12),
+            trust_proxy: false,
+            password: PasswordParams::default(),
+            max_upload_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+impl WebConfig {
+    /// Whether cookies must carry `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// The origin (`scheme://host[:port]`) of the base URL.
+    pub fn origin(&self) -> Option<String> {
+        let url = self.base_url.as_deref()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next()?;
+        Some(format!("{scheme}://{host}"))
+    }
+}

@@ -1,0 +1,190 @@
+//! Interface texts in Vietnamese and English. One macro line per text keeps both languages
+//! side by side, and a text missing in either language is a compile error.
+
+use chiso_core::lang::Lang;
+
+macro_rules! texts {
+    ($($key:ident: $vi:literal, $en:literal;)*) => {
+        /// Every interface text, in one language.
+        #[derive(Debug)]
+        pub struct Texts { $(pub $key: &'static str,)* }
+        /// Vietnamese.
+        pub static VI: Texts = Texts { $($key: $vi,)* };
+        /// English.
+        pub static EN: Texts = Texts { $($key: $en,)* };
+    };
+}
+
+/// The texts of a language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+    }
+}
+
+texts! {
+    app_tagline: "Chỉ số cải cách hành chính", "Administrative reform index";
+    skip_to_content: "Chuyển đến nội dung chính", "Skip to main content";
+    footer: "Hệ thống theo dõi, đánh giá Chỉ số CCHC", "PAR index assessment and tracking";
+    nav_label: "Chức năng chính", "Main sections";
+    nav_soon: "Đang xây dựng, chưa sử dụng được", "Being built, not available yet";
+    nav_dashboard: "Tổng quan", "Overview";
+    nav_units: "Đơn vị", "Units";
+    nav_accounts: "Tài khoản", "Accounts";
+    nav_frameworks: "Bộ chỉ số", "Frameworks";
+    nav_rounds: "Đánh giá", "Assessment";
+    nav_results: "Kết quả", "Results";
+    nav_plans: "Kế hoạch", "Plans";
+    nav_surveys: "Điều tra XHH", "Surveys";
+    nav_audit: "Nhật ký", "Audit log";
+    logout: "Đăng xuất", "Sign out";
+    back_home: "Về trang tổng quan", "Back to the overview";
+    error_code: "Mã lỗi", "Error code";
+
+    flash_saved: "Đã lưu.", "Saved.";
+    flash_password_changed: "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.", "Password changed. Your other sessions were signed out.";
+    flash_logged_out: "Bạn đã đăng xuất.", "You have signed out.";
+    flash_imported: "Đã nhập dữ liệu đơn vị.", "Units imported.";
+
+    login_title: "Đăng nhập", "Sign in";
+    login_intro: "Dùng tài khoản do Sở Nội vụ cấp.", "Use the account the Department of Home Affairs gave you.";
+    login_button: "Đăng nhập", "Sign in";
+    login_failed: "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong user name or password.";
+    login_locked: "Đăng nhập sai quá nhiều lần. Tạm khóa đến", "Too many failed attempts. Locked until";
+    username: "Tên đăng nhập", "User name";
+    password: "Mật khẩu", "Password";
+    person: "Người dùng", "Person";
+    demo_title: "Tài khoản dùng thử (dữ liệu mẫu tỉnh Minh Sơn)", "Demo accounts (sample province of Minh Sơn)";
+    demo_intro: "Đây là bản chạy thử với dữ liệu giả định. Mật khẩu chung:", "This is a demo with invented data. Shared password:";
+
+    hello: "Xin chào,", "Hello,";
+    today: "hôm nay", "today";
+    dashboard_help: "Trang tổng quan cho biết tình hình chung và việc cần làm tiếp theo. Các phần đánh giá, kết quả và kế hoạch sẽ xuất hiện ở đây khi được mở.", "The overview shows where things stand and what to do next. Assessment, results and plans appear here as they open.";
+    summary: "Số liệu chung", "Summary";
+    departments_active: "sở, ban, ngành đang hoạt động", "departments in operation";
+    communes_active: "xã, phường, đặc khu đang hoạt động", "communes and wards in operation";
+    accounts_total: "tài khoản", "accounts";
+    next_steps: "Việc cần làm", "Next steps";
+    step_check_units: "Kiểm tra danh sách đơn vị (nhập từ CSV nếu cần)", "Check the list of units (import from CSV if needed)";
+    step_create_accounts: "Tạo tài khoản cho cán bộ đầu mối và lãnh đạo các đơn vị", "Create accounts for unit focal points and leaders";
+    recent_activity: "Hoạt động gần đây", "Recent activity";
+    see_audit: "Xem toàn bộ nhật ký", "See the whole audit log";
+    when: "Thời điểm", "When";
+    who: "Người thực hiện", "Who";
+    what: "Nội dung", "What";
+
+    my_account: "Tài khoản của tôi", "My account";
+    full_name: "Họ và tên", "Full name";
+    job_title: "Chức vụ", "Position";
+    email: "Thư điện tử", "E-mail";
+    unit: "Đơn vị", "Unit";
+    roles: "Vai trò", "Roles";
+    role: "Vai trò", "Role";
+    fields: "Lĩnh vực phụ trách", "Fields in charge";
+    all_fields: "Tất cả lĩnh vực", "All fields";
+    fields_hint: "Mã lĩnh vực của bộ chỉ số, cách nhau bằng dấu phẩy (vd. 2, 3). Để trống nếu phụ trách tất cả.", "Field codes of the framework, separated by commas (e.g. 2, 3). Leave empty for all fields.";
+    last_login: "Đăng nhập gần nhất", "Last sign-in";
+    change_password: "Đổi mật khẩu", "Change password";
+    must_change_intro: "Đây là lần đăng nhập đầu tiên hoặc mật khẩu vừa được cấp lại: hãy đặt mật khẩu của riêng bạn để tiếp tục.", "This is your first sign-in or your password was just reset: choose your own password to go on.";
+    password_rules: "Mật khẩu mới có ít nhất 10 ký tự và không chứa tên đăng nhập. Nên dùng một câu dễ nhớ.", "The new password needs at least 10 characters and must not contain your user name. A memorable sentence works well.";
+    password_current: "Mật khẩu hiện tại", "Current password";
+    password_new: "Mật khẩu mới", "New password";
+    password_repeat: "Nhập lại mật khẩu mới", "Repeat the new password";
+    password_current_wrong: "Mật khẩu hiện tại không đúng.", "The current password is wrong.";
+    save: "Lưu", "Save";
+    edit: "Sửa", "Edit";
+    history: "Lịch sử thay đổi", "Change history";
+    form_has_errors: "Biểu mẫu còn lỗi, xem các ô được đánh dấu bên dưới. Chưa có gì được lưu.", "The form has errors, see the marked fields below. Nothing was saved.";
+
+    units_help: "Danh sách đơn vị hành chính của tỉnh: sở, ban, ngành và xã, phường. Mặc định chỉ hiện các đơn vị còn hiệu lực hôm nay; xóa ô ngày để xem cả đơn vị đã giải thể (như cấp huyện trước 01/07/2025).", "The province's administrative units: departments and communes. By default only units valid today are shown; clear the date to include dissolved units (such as districts before 01/07/2025).";
+    search: "Tìm", "Search";
+    units_search_placeholder: "Tên hoặc mã, có dấu hay không dấu", "Name or code, with or without accents";
+    unit_type: "Loại đơn vị", "Unit type";
+    all: "Tất cả", "All";
+    valid_on: "Hiệu lực vào ngày", "Valid on";
+    filter: "Lọc", "Filter";
+    code: "Mã", "Code";
+    name: "Tên", "Name";
+    parent: "Đơn vị cấp trên", "Parent unit";
+    no_parent: "(Không có — cấp tỉnh)", "(None — province level)";
+    valid_from: "Hiệu lực từ", "Valid from";
+    valid_to: "Hiệu lực đến", "Valid to";
+    valid_to_hint: "Để trống nếu đơn vị vẫn đang hoạt động.", "Leave empty if the unit still exists.";
+    still_valid: "Đang hoạt động", "Still in operation";
+    no_units_found: "Không có đơn vị nào khớp bộ lọc.", "No unit matches the filter.";
+    rows_shown: "Số dòng", "Rows";
+    units_below: "Đơn vị trực thuộc", "Units below";
+    unit_accounts: "Tài khoản của đơn vị", "Accounts of this unit";
+    no_accounts_in_unit: "Đơn vị chưa có tài khoản nào.", "This unit has no accounts yet.";
+    unit_add: "Thêm đơn vị", "Add a unit";
+    unit_edit: "Sửa đơn vị", "Edit unit";
+    unit_form_help: "Mã đơn vị viết không dấu (vd. STP, XA-TANLAP). Sở và cấp huyện trực thuộc tỉnh; xã, phường trực thuộc tỉnh (từ 01/07/2025) hoặc huyện (trước đó).", "Codes are written without accents (e.g. STP, XA-TANLAP). Departments and districts sit under the province; communes under the province (from 01/07/2025) or a district (before).";
+    unit_type_required: "Chọn loại đơn vị.", "Choose a unit type.";
+    date_invalid: "Ngày không hợp lệ; viết dạng dd/mm/yyyy, ví dụ 01/07/2025.", "Invalid date; write dd/mm/yyyy, e.g. 01/07/2025.";
+    parent_missing: "Đơn vị cấp trên không tồn tại.", "The parent unit does not exist.";
+    unit_code_taken: "Mã này đã được dùng cho đơn vị khác.", "This code is already used by another unit.";
+    units_import: "Nhập từ tệp CSV", "Import from CSV";
+    units_export: "Tải về CSV", "Download CSV";
+    import_help: "Chọn tệp CSV (UTF-8, dấu phẩy hoặc chấm phẩy). Hệ thống kiểm tra toàn bộ tệp và cho xem trước các thay đổi; chỉ khi bạn bấm Áp dụng dữ liệu mới được ghi, và ghi tất cả hoặc không ghi gì.", "Choose a CSV file (UTF-8, comma or semicolon separated). The whole file is checked and the changes are previewed; data is written only when you press Apply, and then all of it or nothing.";
+    import_columns: "Các cột", "Columns";
+    import_columns_hint: "Tiêu đề tiếng Việt (Mã, Tên, Loại, Mã cấp trên, Hiệu lực từ, Hiệu lực đến) cũng được chấp nhận. Tệp tải về từ trang Đơn vị có đúng định dạng này.", "Vietnamese headers (Mã, Tên, Loại, Mã cấp trên, Hiệu lực từ, Hiệu lực đến) are accepted too. The file downloaded from the Units page has this format.";
+    import_refused: "Tệp chưa nhập được, cần sửa các lỗi sau", "The file was not imported; fix these errors";
+    import_preview: "Xem trước", "Preview";
+    import_summary_changes: "Số thay đổi", "Changes";
+    import_summary_unchanged: "Không đổi", "Unchanged";
+    import_apply: "Áp dụng", "Apply";
+    import_check: "Kiểm tra tệp", "Check the file";
+    import_choose_file: "Tệp CSV", "CSV file";
+    import_no_file: "Chưa chọn tệp nào.", "No file was chosen.";
+    import_create: "Thêm mới", "New";
+    import_update: "Cập nhật", "Update";
+    line: "Dòng", "Line";
+    change: "Thay đổi", "Change";
+
+    accounts_help: "Tài khoản của cán bộ các đơn vị. Tài khoản mới nhận mật khẩu dùng một lần và phải đổi mật khẩu khi đăng nhập lần đầu.", "Accounts of unit staff. A new account gets a one-time password and must change it at first sign-in.";
+    account_add: "Tạo tài khoản", "Create an account";
+    account_edit: "Sửa tài khoản", "Edit account";
+    account_form_help: "Mỗi tài khoản thuộc một đơn vị và có một hoặc nhiều vai trò. Cán bộ đầu mối và thành viên thẩm định có thể được giới hạn theo lĩnh vực.", "Each account belongs to one unit and has one or more roles. Focal points and appraisers can be limited to some fields.";
+    status: "Trạng thái", "Status";
+    active: "Đang hoạt động", "Active";
+    inactive: "Đã khóa", "Disabled";
+    awaiting_password_change: "Chờ đổi mật khẩu", "Awaiting password change";
+    no_accounts_found: "Không có tài khoản nào khớp bộ lọc.", "No account matches the filter.";
+    username_invalid: "Tên đăng nhập dài 3–64 ký tự, chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới.", "User names have 3–64 characters: letters without accents, digits, '.', '-', '_'.";
+    username_taken: "Tên đăng nhập này đã có người dùng.", "This user name is taken.";
+    full_name_required: "Nhập họ và tên.", "Enter the full name.";
+    email_invalid: "Địa chỉ thư điện tử không hợp lệ.", "The e-mail address is not valid.";
+    unit_required: "Chọn đơn vị.", "Choose a unit.";
+    role_required: "Chọn ít nhất một vai trò.", "Choose at least one role.";
+    cannot_lock_self_out: "Bạn không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình.", "You cannot remove your own administrator role or disable your own account.";
+    reset_password: "Cấp lại mật khẩu", "Reset password";
+    reset_password_help: "Tạo mật khẩu dùng một lần mới và đăng xuất tài khoản khỏi mọi thiết bị.", "Creates a new one-time password and signs the account out everywhere.";
+    account_created: "Đã tạo tài khoản", "Account created";
+    password_was_reset: "Đã cấp lại mật khẩu", "Password reset";
+    one_time_password: "Mật khẩu dùng một lần", "One-time password";
+    one_time_password_help: "Mật khẩu này chỉ hiện một lần. Hãy chuyển cho người dùng qua kênh an toàn; họ phải đổi mật khẩu khi đăng nhập lần đầu.", "This password is shown once. Pass it to the person through a safe channel; they must change it at first sign-in.";
+    back_to_accounts: "Về danh sách tài khoản", "Back to the accounts";
+
+    audit_help: "Mọi thay đổi dữ liệu đều được ghi lại tại đây và không thể sửa hay xóa.", "Every change to the data is recorded here and cannot be edited or deleted.";
+    audit_filtered: "Đang xem lịch sử của", "Showing the history of";
+    audit_empty: "Chưa có hoạt động nào.", "No activity yet.";
+    action: "Thao tác", "Action";
+    details: "Chi tiết", "Details";
+    show: "Xem", "Show";
+    before: "Trước", "Before";
+    after: "Sau", "After";
+    older: "Cũ hơn", "Older";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_texts_carry_diacritics_and_differ_from_english() {
+        assert_eq!(VI.nav_units, "Đơn vị");
+        assert_eq!(EN.nav_units, "Units");
+        assert!(VI.login_failed.contains("không đúng"));
+    }
+}

@@ -1,0 +1,135 @@
+//! The signed-in person's own account: details and password change.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::password::{hash_async, verify_async};
+use crate::auth::user::{Ctx, Flash};
+use crate::error::WebError;
+use crate::pages::{FieldErrors, redirect_with};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chiso_core::password::{PasswordProblem, check_new};
+use chrono::Utc;
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    ctx: Ctx,
+    username: String,
+    full_name: String,
+    title: String,
+    email: String,
+    unit_name: String,
+    roles: Vec<&'static str>,
+    fields: String,
+    last_login: String,
+}
+
+/// The account page.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> Result<AccountPage, WebError> {
+    let a = user.account();
+    let unit = state.store.unit(a.unit).await?;
+    Ok(AccountPage {
+        username: a.username.clone(),
+        full_name: a.full_name.clone(),
+        title: a.title.clone(),
+        email: a.email.clone().unwrap_or_default(),
+        unit_name: unit.name,
+        roles: a
+            .roles
+            .iter()
+            .map(|r| match ctx.lang {
+                chiso_core::lang::Lang::Vi => r.label_vi(),
+                chiso_core::lang::Lang::En => r.label_en(),
+            })
+            .collect(),
+        fields: if a.fields.is_empty() {
+            ctx.t.all_fields.to_string()
+        } else {
+            a.fields.join(", ")
+        },
+        last_login: a.last_login_at.map(|t| ctx.time(&t)).unwrap_or_default(),
+        ctx,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    ctx: Ctx,
+    forced: bool,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+/// The password change form.
+pub async fn password_form(ctx: Ctx, user: CurrentUser) -> PasswordPage {
+    PasswordPage {
+        forced: user.account().must_change_password,
+        ctx,
+        errors: FieldErrors::default(),
+    }
+}
+
+/// Changes the password; other sessions of the account are signed out.
+pub async fn password_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let a = user.account();
+    let mut errors = FieldErrors::default();
+    let hash = state.store.password_hash(a.id).await?;
+    if !verify_async(form.current.clone(), Some(hash), state.config.password).await {
+        errors.push("current", ctx.t.password_current_wrong);
+    }
+    match check_new(&a.username, &form.new, &form.repeat) {
+        Ok(()) if form.new == form.current => {
+            errors.push("new", PasswordProblem::SameAsOld.message(ctx.lang));
+        }
+        Ok(()) => {}
+        Err(p @ PasswordProblem::Mismatch) => errors.push("repeat", p.message(ctx.lang)),
+        Err(p) => errors.push("new", p.message(ctx.lang)),
+    }
+    if !errors.is_empty() {
+        let page = PasswordPage {
+            forced: a.must_change_password,
+            ctx,
+            errors,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let new_hash = hash_async(form.new, state.config.password).await;
+    state
+        .store
+        .set_password(
+            a.id,
+            &new_hash,
+            false,
+            Some(&user.0.token_hash),
+            &user.by(),
+            Utc::now(),
+        )
+        .await?;
+    Ok(redirect_with(
+        "/",
+        Flash::PasswordChanged,
+        state.config.secure_cookies(),
+    ))
+}

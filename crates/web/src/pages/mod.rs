@@ -1,0 +1,188 @@
+//! Pages and their routes. Each module holds one area; each page struct knows its template.
+
+mod account;
+mod accounts;
+mod audit;
+mod dashboard;
+mod login;
+mod units;
+
+use crate::AppState;
+use crate::auth::session::{FLASH_COOKIE, LANG_COOKIE, cookie};
+use crate::auth::user::{Ctx, Flash};
+use crate::middleware::append_cookie;
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chiso_core::lang::Lang;
+use serde::Deserialize;
+
+/// Every route of the application.
+pub fn routes(state: AppState) -> Router<AppState> {
+    let upload_limit = state.config.max_upload_bytes;
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(switch_lang))
+        .route("/healthz", get(health))
+        .route("/account", get(account::show))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route("/units", get(units::list).post(units::create))
+        .route("/units/new", get(units::new_form))
+        .route(
+            "/units/import",
+            get(units::import_form).post(units::import_preview),
+        )
+        .route("/units/import/apply", post(units::import_apply))
+        .route("/units/export.csv", get(units::export))
+        .route("/units/{id}", get(units::show))
+        .route(
+            "/units/{id}/edit",
+            get(units::edit_form).post(units::update),
+        )
+        .route("/accounts", get(accounts::list).post(accounts::create))
+        .route("/accounts/new", get(accounts::new_form))
+        .route(
+            "/accounts/{id}",
+            get(accounts::edit_form).post(accounts::update),
+        )
+        .route(
+            "/accounts/{id}/reset-password",
+            post(accounts::reset_password),
+        )
+        .route("/audit", get(audit::list))
+        .route("/static/{*path}", get(crate::assets::serve))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .fallback(not_found)
+}
+
+/// The error page, rendered by the middleware for every [`crate::WebError`].
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: Ctx,
+    pub title: &'static str,
+    pub message: String,
+    pub status: u16,
+}
+
+async fn not_found() -> crate::WebError {
+    crate::WebError::NotFound
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ok".into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+async fn switch_lang(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+) -> Response {
+    let lang = Lang::from_tag(&code).unwrap_or_default();
+    let mut r =
+        Redirect::to(&local_path(q.back.as_deref()).unwrap_or_else(|| "/".into())).into_response();
+    append_cookie(
+        &mut r,
+        &cookie(
+            LANG_COOKIE,
+            lang.tag(),
+            state.config.secure_cookies(),
+            Some(365 * 24 * 3600),
+        ),
+    );
+    r
+}
+
+/// Accepts only a path on this site (no scheme, no `//host`), to avoid open redirects.
+pub fn local_path(p: Option<&str>) -> Option<String> {
+    let p = p?.trim();
+    if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') {
+        Some(p.to_string())
+    } else {
+        None
+    }
+}
+
+/// A 303 redirect that shows a notice on the next page.
+pub fn redirect_with(to: &str, flash: Flash, secure: bool) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    append_cookie(
+        &mut r,
+        &cookie(FLASH_COOKIE, flash.code(), secure, Some(60)),
+    );
+    r
+}
+
+/// A field's error message, for forms that show problems beside their fields.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(pub Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    /// The messages for one field.
+    pub fn get(&self, field: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+
+    /// Whether nothing is wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds a message.
+    pub fn push(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+}
+
+/// Parses a comma- or space-separated list of field codes ("1, 2; 5").
+pub fn parse_field_codes(input: &str) -> Vec<String> {
+    let mut codes: Vec<String> = input
+        .split([',', ';', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(local_path(Some("/units?q=x")), Some("/units?q=x".into()));
+        assert_eq!(local_path(Some("//evil.example")), None);
+        assert_eq!(local_path(Some("https://evil.example")), None);
+        assert_eq!(local_path(Some("/\\evil")), None);
+        assert_eq!(local_path(None), None);
+    }
+
+    #[test]
+    fn field_codes_are_split_sorted_and_deduplicated() {
+        assert_eq!(parse_field_codes(" 5, 1;2 1 "), vec!["1", "2", "5"]);
+        assert!(parse_field_codes("  ").is_empty());
+    }
+}
