@@ -1,0 +1,253 @@
+//! End-to-end in headless Chromium (Debian's `chromium` and `chromium-driver`), through
+//! fantoccini. Skips when chromedriver is missing unless `CHISO_REQUIRE_BROWSER` is set (CI).
+//! Screenshots of each step go to `target/screenshots/` (or `CHISO_SCREENSHOT_DIR`) for the
+//! user guide.
+
+use crate::app::demo_store;
+use chiso_store::testing::TestDb;
+use chiso_web::{AppState, PasswordParams, WebConfig};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+fn browser_required() -> bool {
+    std::env::var("CHISO_REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+fn screenshot_dir() -> PathBuf {
+    std::env::var_os("CHISO_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
+        })
+}
+
+/// A running chromedriver and a browser session, closed on drop of the process.
+struct Browser {
+    client: Client,
+    driver: tokio::process::Child,
+    shots: PathBuf,
+}
+
+impl Browser {
+    async fn start() -> Option<Browser> {
+        let (Some(driver), Some(chromium)) = (
+            find_program(&["chromedriver"]),
+            find_program(&["chromium", "chromium-browser"]),
+        ) else {
+            if browser_required() {
+                panic!("CHISO_REQUIRE_BROWSER is set but chromium/chromedriver are not installed");
+            }
+            eprintln!(
+                "SKIPPED: chromium or chromedriver not found; install Debian's chromium and chromium-driver, or set CHISO_REQUIRE_BROWSER=1 to fail"
+            );
+            return None;
+        };
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = tokio::process::Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver");
+        let profile = std::env::temp_dir().join(format!("chiso-chrome-{port}"));
+        let caps = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=vi",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let caps = caps.as_object().unwrap().clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_err = String::new();
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    let shots = screenshot_dir();
+                    std::fs::create_dir_all(&shots).unwrap();
+                    return Some(Browser {
+                        client,
+                        driver: child,
+                        shots,
+                    });
+                }
+                Err(e) => {
+                    last_err = e.to_string();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("chromedriver did not start a session: {last_err}");
+    }
+
+    async fn shot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.client.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn wait(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.wait(css).await.text().await.unwrap()
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+async fn login(b: &Browser, base: &str, username: &str, password: &str) {
+    b.client.goto(&format!("{base}/login")).await.unwrap();
+    b.fill("#username", username).await;
+    b.fill("#password", password).await;
+    b.click("#login-form button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn admin_creates_an_account_that_must_change_its_password() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let db = TestDb::sqlite().await;
+    demo_store(&db).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = WebConfig {
+        password: PasswordParams::fast_for_tests(),
+        ..WebConfig::default()
+    };
+    let state = AppState::new(db.store.clone(), config);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(chiso_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+
+    // The admin signs in with a demo account listed on the login page.
+    b.client.goto(&format!("{base}/login")).await.unwrap();
+    b.wait("#demo-logins").await;
+    b.shot("01-dang-nhap").await;
+    login(&b, &base, "lan.noivu", chiso_core::demo::PASSWORD).await;
+    assert_eq!(b.text("#dashboard-title").await, "Xin chào, Nguyễn Thị Lan");
+    assert_eq!(b.text("#count-communes").await, "40");
+    b.shot("02-tong-quan-quan-tri").await;
+
+    // Units list with a live search.
+    b.client.goto(&format!("{base}/units")).await.unwrap();
+    b.fill("#q", "tan lap").await;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//tbody[@id='unit-rows']//a[text()='Xã Tân Lập']",
+        ))
+        .await
+        .expect("the search finds Xã Tân Lập without accents typed");
+    b.shot("03-don-vi-tim-kiem").await;
+
+    // She creates an account for a new focal point.
+    b.client
+        .goto(&format!("{base}/accounts/new"))
+        .await
+        .unwrap();
+    b.fill("#username", "nam.tuphap").await;
+    b.fill("#full_name", "Hồ Văn Nam").await;
+    b.fill("#title", "Chuyên viên Phòng Xây dựng và Kiểm tra văn bản")
+        .await;
+    let stp = db
+        .store
+        .unit_by_code("STP")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    b.client
+        .find(Locator::Css("#unit_id"))
+        .await
+        .unwrap()
+        .select_by_value(&stp)
+        .await
+        .unwrap();
+    b.click("#role-focal_point").await;
+    b.fill("#fields", "2").await;
+    b.shot("04-tao-tai-khoan").await;
+    b.click("#account-form button[type=submit]").await;
+    let otp = b.text("#one-time-password").await;
+    assert_eq!(otp.len(), 14, "one-time password: {otp}");
+    b.shot("05-mat-khau-mot-lan").await;
+    b.click("#logout").await;
+    b.wait("#login-form").await;
+
+    // The new account is sent to the password form first.
+    login(&b, &base, "nam.tuphap", &otp).await;
+    b.wait("#must-change").await;
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/account/password")
+    );
+    b.shot("06-doi-mat-khau-lan-dau").await;
+    b.fill("#current", &otp).await;
+    b.fill("#new", "Sông Hồng chảy mãi").await;
+    b.fill("#repeat", "Sông Hồng chảy mãi").await;
+    b.click("#password-form button[type=submit]").await;
+    assert_eq!(b.text("#dashboard-title").await, "Xin chào, Hồ Văn Nam");
+    assert!(b.text(".flash").await.starts_with("Đã đổi mật khẩu"));
+    b.shot("07-tong-quan-can-bo-dau-moi").await;
+
+    b.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    db.finish().await;
+}

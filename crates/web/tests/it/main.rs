@@ -1,0 +1,7 @@
+//! Web integration tests: the real router in process, on SQLite and PostgreSQL.
+
+mod app;
+mod auth;
+mod browser;
+mod pages;
+mod servers;
