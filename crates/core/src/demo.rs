@@ -41,8 +41,11 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
 }
 
+/// A day as (year, month, day), for compact tables.
+type Ymd = (i32, u32, u32);
+
 /// Departments: code, name, valid from, valid to.
-const DEPARTMENTS: &[(&str, &str, (i32, u32, u32), Option<(i32, u32, u32)>)] = &[
+const DEPARTMENTS: &[(&str, &str, Ymd, Option<Ymd>)] = &[
     (
         "VP-UBND",
         "Văn phòng Ủy ban nhân dân tỉnh",

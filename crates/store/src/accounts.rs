@@ -115,6 +115,9 @@ impl AccountRow {
     }
 }
 
+/// Rows of (account id, code) for roles and fields.
+type IdCodes = Vec<(i64, String)>;
+
 /// Normalises a user name: trimmed, lower case (user names are compared case-blind).
 pub fn normalize_username(input: &str) -> String {
     input.trim().to_lowercase()
@@ -168,12 +171,7 @@ impl Store {
 
     /// Accounts matching a filter, by user name.
     pub async fn find_accounts(&self, filter: &AccountFilter) -> Result<Vec<Account>, StoreError> {
-        let pattern = filter
-            .query
-            .as_deref()
-            .map(fold)
-            .filter(|q| !q.is_empty())
-            .map(|q| format!("%{}%", q.replace('%', "").replace('_', "")));
+        let pattern = crate::search::like_pattern(filter.query.as_deref());
         let rows: Vec<AccountRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, username, full_name, title, email, unit_id, must_change_password, active, demo, last_login_at, created_at \
@@ -221,7 +219,7 @@ impl Store {
         // One account (every request's session check) reads its own rows. Lists read the two
         // small tables whole, which avoids per-backend array binding.
         let one = if ids.len() == 1 { Some(ids[0]) } else { None };
-        let (roles, fields): (Vec<(i64, String)>, Vec<(i64, String)>) = read!(self, |pool| {
+        let (roles, fields): (IdCodes, IdCodes) = read!(self, |pool| {
             let roles = sqlx::query_as(
                 "SELECT account_id, role FROM account_roles WHERE ($1 IS NULL OR account_id = $1)",
             )

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod demo;
 mod error;
 pub mod login_attempts;
+mod search;
 pub mod sessions;
 pub mod settings;
 #[cfg(any(test, feature = "test-support"))]

@@ -73,12 +73,7 @@ impl Store {
 
     /// Units matching a filter, in code order. Search ignores diacritics and case.
     pub async fn find_units(&self, filter: &UnitFilter) -> Result<Vec<Unit>, StoreError> {
-        let pattern = filter
-            .query
-            .as_deref()
-            .map(fold)
-            .filter(|q| !q.is_empty())
-            .map(|q| format!("%{}%", q.replace('%', "").replace('_', "")));
+        let pattern = crate::search::like_pattern(filter.query.as_deref());
         let rows: Vec<UnitRow> = read!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, code, name, unit_type, parent_id, valid_from, valid_to FROM units \

@@ -86,14 +86,13 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
 
-    if let Some(user) = &info.user {
-        if user.account.must_change_password
-            && !ALLOWED_BEFORE_PASSWORD_CHANGE
-                .iter()
-                .any(|p| path.starts_with(p))
-        {
-            return render_error(WebError::MustChangePassword, &info, &headers);
-        }
+    if let Some(user) = &info.user
+        && user.account.must_change_password
+        && !ALLOWED_BEFORE_PASSWORD_CHANGE
+            .iter()
+            .any(|p| path.starts_with(p))
+    {
+        return render_error(WebError::MustChangePassword, &info, &headers);
     }
 
     req.extensions_mut().insert(info.clone());
@@ -140,15 +139,14 @@ async fn load_user(
 }
 
 fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(forwarded) = req
+    if trust_proxy
+        && let Some(forwarded) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return forwarded.trim().to_string();
-        }
+    {
+        return forwarded.trim().to_string();
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -206,14 +204,13 @@ async fn presented_token(
         let v = v.to_string();
         return Ok((req, Some(v)));
     }
-    if let Some(q) = req.uri().query() {
-        if let Some((_, v)) = serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+    if let Some(q) = req.uri().query()
+        && let Some((_, v)) = serde_urlencoded::from_str::<Vec<(String, String)>>(q)
             .unwrap_or_default()
             .into_iter()
             .find(|(k, _)| k == "_csrf")
-        {
-            return Ok((req, Some(v)));
-        }
+    {
+        return Ok((req, Some(v)));
     }
     let is_form = req
         .headers()

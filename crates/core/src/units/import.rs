@@ -527,8 +527,7 @@ mod tests {
                    H-ML,Huyện Minh Lâm,huyện,MS,01/01/2000,30/06/2025\n";
         let created = plan(parse(csv.as_bytes()).unwrap(), &[province()]).unwrap();
         let mut units = vec![province()];
-        let mut next_id = 2;
-        for c in &created.creates {
+        for (next_id, c) in (2..).zip(&created.creates) {
             let parent = match &c.parent {
                 ParentRef::Existing(id) => Some(*id),
                 ParentRef::New(code) => units.iter().find(|u| &u.code == code).map(|u| u.id),
@@ -543,7 +542,6 @@ mod tests {
                 valid_from: c.draft.valid_from,
                 valid_to: c.draft.valid_to,
             });
-            next_id += 1;
         }
         let exported = export_csv(&units);
         assert!(exported.starts_with('\u{feff}'));

@@ -239,7 +239,7 @@ async fn check(
         errors.push("full_name", t.full_name_required);
     }
     let email = clean(&form.email);
-    if !email.is_empty() && !(email.contains('@') && !email.contains(' ')) {
+    if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
         errors.push("email", t.email_invalid);
     }
     let unit = match form.unit_id.parse::<i64>() {
