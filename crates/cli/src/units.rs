@@ -20,7 +20,7 @@ pub enum UnitsCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Write every unit to a CSV file in the import format.
+    /// Write every unit to a file: `.csv` in the import format, `.xlsx` for reading and printing.
     Export { out: PathBuf },
 }
 
@@ -76,11 +76,30 @@ pub async fn run(store: &Store, command: UnitsCommand) -> Result<(), Failure> {
             Ok(())
         }
         UnitsCommand::Export { out } => {
-            let units = store
+            let mut units = store
                 .all_units()
                 .await
                 .map_err(|e| Failure::env(e.to_string()))?;
-            std::fs::write(&out, import::export_csv(&units))
+            units.sort_by_cached_key(|u| (u.unit_type, chiso_core::text::collation_key(&u.name)));
+            let extension = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            let bytes = match extension.as_deref() {
+                Some("xlsx") => {
+                    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+                    chiso_reports::units::units_workbook(&units, today, Lang::Vi)
+                        .map_err(|e| Failure::env(e.to_string()))?
+                }
+                Some("csv") => import::export_csv(&units).into_bytes(),
+                _ => {
+                    return Err(Failure::env(format!(
+                        "{}: the file name must end in .csv or .xlsx",
+                        out.display()
+                    )));
+                }
+            };
+            std::fs::write(&out, bytes)
                 .map_err(|e| Failure::env(format!("cannot write {}: {e}", out.display())))?;
             println!("Wrote {} units to {}.", units.len(), out.display());
             Ok(())

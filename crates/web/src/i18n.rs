@@ -125,7 +125,8 @@ texts! {
     parent_missing: "Đơn vị cấp trên không tồn tại.", "The parent unit does not exist.";
     unit_code_taken: "Mã này đã được dùng cho đơn vị khác.", "This code is already used by another unit.";
     units_import: "Nhập từ tệp CSV", "Import from CSV";
-    units_export: "Tải về CSV", "Download CSV";
+    units_export: "Tải về CSV (để sửa và nhập lại)", "Download CSV (to edit and import)";
+    units_export_xlsx: "Tải về Excel", "Download Excel";
     import_help: "Chọn tệp CSV (UTF-8, dấu phẩy hoặc chấm phẩy). Hệ thống kiểm tra toàn bộ tệp và cho xem trước các thay đổi; chỉ khi bạn bấm Áp dụng dữ liệu mới được ghi, và ghi tất cả hoặc không ghi gì.", "Choose a CSV file (UTF-8, comma or semicolon separated). The whole file is checked and the changes are previewed; data is written only when you press Apply, and then all of it or nothing.";
     import_columns: "Các cột", "Columns";
     import_columns_hint: "Tiêu đề tiếng Việt (Mã, Tên, Loại, Mã cấp trên, Hiệu lực từ, Hiệu lực đến) cũng được chấp nhận. Tệp tải về từ trang Đơn vị có đúng định dạng này.", "Vietnamese headers (Mã, Tên, Loại, Mã cấp trên, Hiệu lực từ, Hiệu lực đến) are accepted too. The file downloaded from the Units page has this format.";

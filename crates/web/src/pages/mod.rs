@@ -42,6 +42,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/units/import/apply", post(units::import_apply))
         .route("/units/export.csv", get(units::export))
+        .route("/units/export.xlsx", get(units::export_xlsx))
         .route("/units/{id}", get(units::show))
         .route(
             "/units/{id}/edit",

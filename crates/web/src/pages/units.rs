@@ -688,6 +688,33 @@ pub async fn import_apply(
     }
 }
 
+/// Every unit as an Excel workbook, for reading and printing.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageUnits, Target::Province)?;
+    let mut units = state.store.all_units().await?;
+    sort_units(&mut units);
+    let bytes = chiso_reports::units::units_workbook(&units, today(), ctx.lang)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"don-vi.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Every unit as a CSV file in the import format.
 pub async fn export(
     State(state): State<AppState>,

@@ -32,6 +32,7 @@ pub struct Page {
     pub location: Option<String>,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -116,13 +117,14 @@ impl Client {
         let location = headers
             .get(header::LOCATION)
             .map(|v| v.to_str().unwrap().to_string());
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         let page = Page {
             status,
             location,
             headers,
             body,
+            bytes,
         };
         if let Some(t) = page.csrf() {
             self.csrf = Some(t);

@@ -111,6 +111,11 @@ web_tests! {
         assert_eq!(db.store.unit_by_code("XA-A").await.unwrap().unwrap().name, "Xã An Phú");
         assert_eq!(db.store.unit_by_code("STP").await.unwrap().unwrap().name, "Sở Tư pháp tỉnh Minh Sơn");
 
+        let xlsx = c.get("/units/export.xlsx").await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert_eq!(xlsx.headers.get("content-type").unwrap(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assert!(xlsx.bytes.starts_with(b"PK"), "an xlsx is a zip file");
+
         // The export imports back with nothing to change.
         let export = c.get("/units/export.csv").await;
         assert_eq!(export.status, StatusCode::OK);

@@ -1,0 +1,87 @@
+//! Real `chiso serve` processes: the demo start, and two servers on one PostgreSQL.
+
+use crate::http::Session;
+use crate::{Scratch, command};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+/// A running server, killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `chiso serve` on a free port and waits for its "serving on" line.
+fn start(dir: &std::path::Path, db: &str, demo: bool) -> Server {
+    let mut cmd = command(dir);
+    cmd.args(["--db", db, "serve", "--addr", "127.0.0.1:0"]);
+    if demo {
+        cmd.arg("--demo");
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let mut seen = String::new();
+    let addr = loop {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("chiso exited before serving:\n{seen}"))
+            .unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if let Some(rest) = line.strip_prefix("chiso is serving on http://") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr }
+}
+
+#[test]
+fn serve_demo_answers_and_a_demo_login_works() {
+    let s = Scratch::new("demo");
+    let server = start(&s.0, &s.db_url(), true);
+    let mut web = Session::new(&server.addr);
+    assert_eq!(web.request("GET", "/healthz", None).body, "ok");
+    let login = web.login("lan.noivu", "minhson2025");
+    assert_eq!(login.status, 303, "{}", login.body);
+    assert_eq!(login.header("location"), Some("/"));
+    let home = web.request("GET", "/", None);
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Xin chào, Nguyễn Thị Lan"));
+}
+
+#[test]
+fn two_servers_on_one_postgres_share_logins() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = runtime.block_on(chiso_store::testing::TestDb::postgres()) else {
+        return;
+    };
+    let s = Scratch::new("pg2");
+    let a = start(&s.0, &db.url, true);
+    let b = start(&s.0, &db.url, false);
+    let mut web = Session::new(&a.addr);
+    let login = web.login("lan.noivu", "minhson2025");
+    assert_eq!(login.status, 303, "{}", login.body);
+    // The same cookie, sent to the other server.
+    let mut other = Session::new(&b.addr);
+    other.cookies = web.cookies.clone();
+    let page = other.request("GET", "/accounts", None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("lan.noivu"));
+    drop(a);
+    drop(b);
+    runtime.block_on(db.finish());
+}

@@ -1,0 +1,13 @@
+//! Documents chiso produces, in the formats a civil servant expects: Vietnamese headers, merged
+//! title rows, day-first dates, frozen headers, A4 print setup.
+//!
+//! Functions here take domain data and return bytes; they do no I/O of their own.
+
+pub mod units;
+
+/// A document could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("Excel writer: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
