@@ -54,6 +54,14 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
 
+    /// The label shown in the interface.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match lang {
+            crate::lang::Lang::Vi => self.label_vi(),
+            crate::lang::Lang::En => self.label_en(),
+        }
+    }
+
     /// The Vietnamese label shown in the interface.
     pub fn label_vi(self) -> &'static str {
         match self {

@@ -80,6 +80,35 @@ pub struct AccountFilter {
     pub role: Option<Role>,
 }
 
+/// Replaces an account's roles and field codes through an open transaction.
+macro_rules! write_grants {
+    ($tx:expr, $id:expr, roles: $roles:expr, fields: $fields:expr) => {{
+        let id: i64 = $id;
+        sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query("DELETE FROM account_fields WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *$tx)
+            .await?;
+        for role in $roles {
+            sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.code())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for field in $fields {
+            sqlx::query("INSERT INTO account_fields (account_id, field_code) VALUES ($1, $2)")
+                .bind(id)
+                .bind(field.to_string())
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
 #[derive(sqlx::FromRow)]
 struct AccountRow {
     id: i64,
@@ -276,20 +305,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::unique(e, format!("account {username}")))?;
-            for role in &d.roles {
-                sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(role.code())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for field in &d.fields {
-                sqlx::query("INSERT INTO account_fields (account_id, field_code) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(field)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            write_grants!(tx, id, roles: &d.roles, fields: &d.fields);
             let entry = NewEntry::new(
                 now,
                 by,
@@ -338,28 +354,7 @@ impl Store {
             .bind(to_millis(now))
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            for role in &details.roles {
-                sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
-                    .bind(id.0)
-                    .bind(role.code())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("DELETE FROM account_fields WHERE account_id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            for field in &details.fields {
-                sqlx::query("INSERT INTO account_fields (account_id, field_code) VALUES ($1, $2)")
-                    .bind(id.0)
-                    .bind(field)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            write_grants!(tx, id.0, roles: &details.roles, fields: &details.fields);
             if !details.active {
                 sqlx::query("DELETE FROM sessions WHERE account_id = $1")
                     .bind(id.0)

@@ -43,20 +43,8 @@ impl Store {
             let mut ids: HashMap<String, i64> = HashMap::new();
             for u in &units {
                 let parent = u.parent_code.as_ref().and_then(|c| ids.get(c)).copied();
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO units (code, name, name_search, unit_type, parent_id, valid_from, valid_to, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-                )
-                .bind(&u.code)
-                .bind(&u.name)
-                .bind(fold(&u.name))
-                .bind(u.unit_type.code())
-                .bind(parent)
-                .bind(u.valid_from)
-                .bind(u.valid_to)
-                .bind(ms)
-                .fetch_one(&mut *tx)
-                .await?;
+                let id = insert_unit!(tx, code: &u.code, name: &u.name, unit_type: u.unit_type,
+                    parent: parent, valid_from: u.valid_from, valid_to: u.valid_to, at: ms)?;
                 ids.insert(u.code.clone(), id);
             }
             for a in &accounts {
@@ -80,22 +68,7 @@ impl Store {
                 .bind(ms)
                 .fetch_one(&mut *tx)
                 .await?;
-                for role in a.roles {
-                    sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(role.code())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for field in a.fields {
-                    sqlx::query(
-                        "INSERT INTO account_fields (account_id, field_code) VALUES ($1, $2)",
-                    )
-                    .bind(id)
-                    .bind(*field)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                write_grants!(tx, id, roles: a.roles, fields: a.fields);
             }
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
                 .bind(crate::settings::DEMO)

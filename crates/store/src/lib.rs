@@ -8,6 +8,9 @@
 mod db;
 #[macro_use]
 pub mod audit;
+#[macro_use]
+pub mod units;
+#[macro_use]
 pub mod accounts;
 pub mod demo;
 mod error;
@@ -18,7 +21,6 @@ pub mod settings;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 mod time;
-pub mod units;
 
 pub use db::{Backend, ConnectOptions, Store, redact_url};
 pub use error::StoreError;

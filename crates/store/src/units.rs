@@ -11,6 +11,27 @@ use chiso_core::units::{Unit, UnitDraft, UnitType};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
+/// Inserts a unit through an open transaction; evaluates to its new id.
+macro_rules! insert_unit {
+    ($tx:expr, code: $code:expr, name: $name:expr, unit_type: $t:expr, parent: $parent:expr,
+     valid_from: $from:expr, valid_to: $to:expr, at: $ms:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO units (code, name, name_search, unit_type, parent_id, valid_from, valid_to, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind($code)
+        .bind($name)
+        .bind(chiso_core::text::fold($name))
+        .bind($t.code())
+        .bind($parent)
+        .bind($from)
+        .bind($to)
+        .bind($ms)
+        .fetch_one(&mut *$tx)
+        .await
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct UnitRow {
     id: i64,
@@ -142,20 +163,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<UnitId, StoreError> {
         let id = transaction!(self, |tx| {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO units (code, name, name_search, unit_type, parent_id, valid_from, valid_to, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-            )
-            .bind(&draft.code)
-            .bind(&draft.name)
-            .bind(fold(&draft.name))
-            .bind(draft.unit_type.code())
-            .bind(parent.map(|p| p.0))
-            .bind(draft.valid_from)
-            .bind(draft.valid_to)
-            .bind(to_millis(now))
-            .fetch_one(&mut *tx)
-            .await
+            let id = insert_unit!(tx, code: &draft.code, name: &draft.name, unit_type: draft.unit_type,
+                parent: parent.map(|p| p.0), valid_from: draft.valid_from, valid_to: draft.valid_to, at: to_millis(now))
             .map_err(|e| StoreError::unique(e, format!("unit {}", draft.code)))?;
             let entry = NewEntry::new(
                 now,
@@ -231,20 +240,8 @@ impl Store {
             // Creations come parents first, so a new parent's id is known before its children.
             for c in &plan.creates {
                 let parent = resolve(&c.parent, &new_ids)?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO units (code, name, name_search, unit_type, parent_id, valid_from, valid_to, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-                )
-                .bind(&c.draft.code)
-                .bind(&c.draft.name)
-                .bind(fold(&c.draft.name))
-                .bind(c.draft.unit_type.code())
-                .bind(parent)
-                .bind(c.draft.valid_from)
-                .bind(c.draft.valid_to)
-                .bind(ms)
-                .fetch_one(&mut *tx)
-                .await
+                let id = insert_unit!(tx, code: &c.draft.code, name: &c.draft.name, unit_type: c.draft.unit_type,
+                    parent: parent, valid_from: c.draft.valid_from, valid_to: c.draft.valid_to, at: ms)
                 .map_err(|e| StoreError::unique(e, format!("unit {}", c.draft.code)))?;
                 new_ids.insert(c.draft.code.as_str(), id);
                 let entry = NewEntry::new(

@@ -44,14 +44,7 @@ pub async fn show(
         title: a.title.clone(),
         email: a.email.clone().unwrap_or_default(),
         unit_name: unit.name,
-        roles: a
-            .roles
-            .iter()
-            .map(|r| match ctx.lang {
-                chiso_core::lang::Lang::Vi => r.label_vi(),
-                chiso_core::lang::Lang::En => r.label_en(),
-            })
-            .collect(),
+        roles: a.roles.iter().map(|r| r.label(ctx.lang)).collect(),
         fields: if a.fields.is_empty() {
             ctx.t.all_fields.to_string()
         } else {

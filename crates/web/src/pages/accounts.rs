@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chiso_core::ids::{AccountId, UnitId};
-use chiso_core::lang::Lang;
 use chiso_core::policy::{Action, Target};
 use chiso_core::roles::Role;
 use chiso_core::text::{clean, collation_key};
@@ -25,13 +24,6 @@ use chiso_store::accounts::{
 use chrono::Utc;
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
-
-fn role_label(r: Role, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Vi => r.label_vi(),
-        Lang::En => r.label_en(),
-    }
-}
 
 /// An account as a table row.
 pub struct AccountRow {
@@ -96,7 +88,7 @@ pub async fn list(
             roles: a
                 .roles
                 .iter()
-                .map(|r| role_label(*r, ctx.lang))
+                .map(|r| r.label(ctx.lang))
                 .collect::<Vec<_>>()
                 .join(", "),
             active: a.active,
@@ -109,7 +101,7 @@ pub async fn list(
     Ok(AccountsPage {
         roles: Role::ALL
             .iter()
-            .map(|r| (r.code(), role_label(*r, ctx.lang)))
+            .map(|r| (r.code(), r.label(ctx.lang)))
             .collect(),
         rows,
         q: q.q.unwrap_or_default(),
@@ -207,7 +199,7 @@ async fn form_page(
         units: units.into_iter().map(|u| (u.id.0, u.name)).collect(),
         roles: Role::ALL
             .iter()
-            .map(|r| (r.code(), role_label(*r, ctx.lang)))
+            .map(|r| (r.code(), r.label(ctx.lang)))
             .collect(),
         ctx,
         id,

@@ -78,14 +78,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let roles = account
-        .roles
-        .iter()
-        .map(|r| match ctx.lang {
-            chiso_core::lang::Lang::Vi => r.label_vi(),
-            chiso_core::lang::Lang::En => r.label_en(),
-        })
-        .collect();
+    let roles = account.roles.iter().map(|r| r.label(ctx.lang)).collect();
     Ok(DashboardPage {
         departments: count(UnitType::Department),
         communes: count(UnitType::Commune),

@@ -78,10 +78,7 @@ async fn page(
                 roles: a
                     .roles
                     .iter()
-                    .map(|r| match ctx.lang {
-                        chiso_core::lang::Lang::Vi => r.label_vi(),
-                        chiso_core::lang::Lang::En => r.label_en(),
-                    })
+                    .map(|r| r.label(ctx.lang))
                     .collect::<Vec<_>>()
                     .join(", "),
             })

@@ -202,13 +202,7 @@ pub async fn show(
             roles: a
                 .roles
                 .iter()
-                .map(|r| {
-                    if ctx.lang == Lang::Vi {
-                        r.label_vi()
-                    } else {
-                        r.label_en()
-                    }
-                })
+                .map(|r| r.label(ctx.lang))
                 .collect::<Vec<_>>()
                 .join(", "),
         })
