@@ -4,6 +4,7 @@
 //! (bad flags, unreachable database, port in use).
 
 mod config;
+mod framework;
 mod units;
 
 use anyhow::Context;
@@ -46,6 +47,11 @@ enum Command {
     Units {
         #[command(subcommand)]
         command: units::UnitsCommand,
+    },
+    /// Criteria frameworks: validate, convert and compare files (no database needed).
+    Framework {
+        #[command(subcommand)]
+        command: framework::FrameworkCommand,
     },
     /// Create an administrator account (for a new installation) and print its one-time password.
     CreateAdmin {
@@ -92,6 +98,19 @@ impl From<anyhow::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // File commands need neither configuration nor a database.
+    let cli = match cli.command {
+        Command::Framework { command } => {
+            return match framework::run(command) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => {
+                    eprintln!("chiso: {}", f.message);
+                    ExitCode::from(f.code)
+                }
+            };
+        }
+        command => Cli { command, ..cli },
+    };
     let settings = match Settings::load(cli.config.as_deref(), cli.db.clone()) {
         Ok(s) => s,
         Err(e) => {
@@ -143,6 +162,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             store.close().await;
             result
         }
+        Command::Framework { .. } => unreachable!("handled before the runtime starts"),
         Command::CreateAdmin {
             username,
             name,

@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod format;
+pub mod framework;
 pub mod ids;
 pub mod lang;
 pub mod password;

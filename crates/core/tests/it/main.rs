@@ -1,0 +1,3 @@
+//! Core integration tests: golden framework files.
+
+mod golden;
