@@ -1,3 +1,4 @@
 //! Core integration tests: golden framework files.
 
 mod golden;
+mod library;
