@@ -89,6 +89,15 @@ impl Role {
     }
 }
 
+/// Several roles' labels, comma-separated, as lists and tables show them.
+pub fn labels<'a>(roles: impl IntoIterator<Item = &'a Role>, lang: crate::lang::Lang) -> String {
+    roles
+        .into_iter()
+        .map(|r| r.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -105,5 +114,10 @@ mod tests {
             assert_eq!(Role::from_code(role.code()), Some(role));
         }
         assert_eq!(Role::from_code("root"), None);
+        let both = [Role::FocalPoint, Role::UnitLeader];
+        assert_eq!(
+            labels(&both, crate::lang::Lang::Vi),
+            "Cán bộ đầu mối, Lãnh đạo đơn vị"
+        );
     }
 }

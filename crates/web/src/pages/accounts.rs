@@ -85,12 +85,7 @@ pub async fn list(
                 .get(&a.unit)
                 .map(|u| u.name.clone())
                 .unwrap_or_default(),
-            roles: a
-                .roles
-                .iter()
-                .map(|r| r.label(ctx.lang))
-                .collect::<Vec<_>>()
-                .join(", "),
+            roles: chiso_core::roles::labels(&a.roles, ctx.lang),
             active: a.active,
             must_change: a.must_change_password,
             last_login: a.last_login_at.map(|t| ctx.time(&t)).unwrap_or_default(),

@@ -75,12 +75,7 @@ async fn page(
                 username: a.username,
                 full_name: a.full_name,
                 title: a.title,
-                roles: a
-                    .roles
-                    .iter()
-                    .map(|r| r.label(ctx.lang))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                roles: chiso_core::roles::labels(a.roles, ctx.lang),
             })
             .collect()
     } else {

@@ -199,12 +199,7 @@ pub async fn show(
         .map(|a| MemberRow {
             username: a.username,
             full_name: a.full_name,
-            roles: a
-                .roles
-                .iter()
-                .map(|r| r.label(ctx.lang))
-                .collect::<Vec<_>>()
-                .join(", "),
+            roles: chiso_core::roles::labels(&a.roles, ctx.lang),
         })
         .collect();
     let day = today();
