@@ -1,10 +1,9 @@
 //! `chiso framework …`: check, convert and compare framework files, with no database.
 
 use crate::Failure;
-use chiso_core::framework::Framework;
-use chiso_core::framework::validate::validate;
-use chiso_core::framework::{diff, yaml};
+use chiso_core::framework::{Framework, diff};
 use chiso_core::lang::Lang;
+use chiso_reports::framework_file::{self, FileFormat, LoadError};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
@@ -18,51 +17,29 @@ pub enum FrameworkCommand {
     Diff { old: PathBuf, new: PathBuf },
 }
 
-enum Format {
-    Yaml,
-}
-
-fn format_of(path: &Path) -> Result<Format, Failure> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("yaml" | "yml") => Ok(Format::Yaml),
-        Some("xlsx") => Err(Failure::env(format!(
-            "{}: Excel frameworks are not supported yet; use .yaml",
-            path.display()
-        ))),
-        _ => Err(Failure::env(format!(
-            "{}: the file name must end in .yaml or .yml",
-            path.display()
-        ))),
-    }
-}
-
 /// Reads and checks a file: the framework, or exit 1 with every problem, each prefixed by
 /// the file name.
 pub fn load(path: &Path) -> Result<Framework, Failure> {
     let name = path.display().to_string();
-    let Format::Yaml = format_of(path)?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::env(format!("cannot read {name}: {e}")))?;
-    let framework = yaml::from_yaml(&text)
-        .map_err(|e| Failure::input(format!("{name}: {}", e.message(Lang::Vi))))?;
-    let problems = validate(&framework);
-    if !problems.is_empty() {
-        let lines: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{name}: {}", p.message(Lang::Vi)))
-            .collect();
-        return Err(Failure::input(format!(
-            "{} lỗi:\n{}",
-            problems.len(),
-            lines.join("\n")
-        )));
+    if FileFormat::of(&name).is_none() {
+        return Err(unknown_format(path));
     }
-    Ok(framework)
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::env(format!("cannot read {name}: {e}")))?;
+    framework_file::load(&bytes, &name, Lang::Vi).map_err(|e| match e {
+        LoadError::UnknownFormat => unknown_format(path),
+        LoadError::Invalid(messages) => {
+            let lines: Vec<String> = messages.iter().map(|m| format!("{name}: {m}")).collect();
+            Failure::input(format!("{} lỗi:\n{}", messages.len(), lines.join("\n")))
+        }
+    })
+}
+
+fn unknown_format(path: &Path) -> Failure {
+    Failure::env(format!(
+        "{}: the file name must end in .yaml, .yml or .xlsx",
+        path.display()
+    ))
 }
 
 pub fn run(command: FrameworkCommand) -> Result<(), Failure> {
@@ -82,8 +59,9 @@ pub fn run(command: FrameworkCommand) -> Result<(), Failure> {
         }
         FrameworkCommand::Convert { input, output } => {
             let f = load(&input)?;
-            let Format::Yaml = format_of(&output)?;
-            std::fs::write(&output, yaml::to_yaml(&f))
+            let bytes = framework_file::save(&f, &output.display().to_string())
+                .map_err(|_| unknown_format(&output))?;
+            std::fs::write(&output, bytes)
                 .map_err(|e| Failure::env(format!("cannot write {}: {e}", output.display())))?;
             println!("Wrote {}.", output.display());
             Ok(())

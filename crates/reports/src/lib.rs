@@ -1,8 +1,11 @@
 //! Documents chiso produces, in the formats a civil servant expects: Vietnamese headers, merged
 //! title rows, day-first dates, frozen headers, A4 print setup.
 //!
-//! Functions here take domain data and return bytes; they do no I/O of their own.
+//! Functions here take domain data and return bytes (and, for files people edit in Excel, read
+//! them back); they do no I/O of their own.
 
+pub mod framework_file;
+pub mod framework_xlsx;
 pub mod units;
 
 /// A document could not be produced.

@@ -52,6 +52,18 @@ fn framework_files_are_validated_converted_and_compared_without_a_database() {
     let o = chiso(&s.0, &["framework", "diff", &golden("good.yaml"), &out]);
     assert_eq!(stdout(&o).trim(), "Không có thay đổi.");
 
+    // Excel both ways: the workbook validates and compares equal to the YAML it came from.
+    let xlsx = s.path("good.xlsx").display().to_string();
+    assert!(
+        chiso(&s.0, &["framework", "convert", &golden("good.yaml"), &xlsx])
+            .status
+            .success()
+    );
+    let o = chiso(&s.0, &["framework", "validate", &xlsx]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = chiso(&s.0, &["framework", "diff", &golden("good.yaml"), &xlsx]);
+    assert_eq!(stdout(&o).trim(), "Không có thay đổi.");
+
     let changed = std::fs::read_to_string(golden("good.yaml"))
         .unwrap()
         .replace("year: 2025", "year: 2026");

@@ -4,6 +4,8 @@
 //! Frameworks are data: imported, validated (every problem at once, each naming its node),
 //! compared, and never hard-coded.
 
+#[cfg(any(test, feature = "arbitrary"))]
+pub mod arbitrary;
 pub mod diff;
 pub mod model;
 pub mod points;

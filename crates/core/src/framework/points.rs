@@ -49,6 +49,12 @@ impl Points {
         self.0
     }
 
+    /// As a float, for spreadsheet cells only (the shortest text of the float is the decimal).
+    pub fn to_f64(self) -> f64 {
+        use rust_decimal::prelude::ToPrimitive;
+        self.0.to_f64().unwrap_or(0.0)
+    }
+
     /// Whether it is above zero.
     pub fn is_positive(self) -> bool {
         self.0 > Decimal::ZERO
