@@ -1,9 +1,13 @@
 //! `chiso framework …`: check, convert and compare framework files, with no database.
 
 use crate::Failure;
+use chiso_core::framework::diff::{ImportDecision, decide_import};
 use chiso_core::framework::{Framework, diff};
 use chiso_core::lang::Lang;
 use chiso_reports::framework_file::{self, FileFormat, LoadError};
+use chiso_store::Store;
+use chiso_store::audit::By;
+use chiso_store::frameworks::FrameworkId;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +19,30 @@ pub enum FrameworkCommand {
     Convert { input: PathBuf, output: PathBuf },
     /// List what changed from one framework file to another.
     Diff { old: PathBuf, new: PathBuf },
+    /// Store a framework file as a new version (all or nothing). A new version of a stored
+    /// framework shows its changes first.
+    Import {
+        file: PathBuf,
+        /// Check and show what would be stored, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a stored framework to a file (.yaml or .xlsx).
+    Export { id: i64, out: PathBuf },
+    /// List stored frameworks.
+    List,
+}
+
+impl FrameworkCommand {
+    /// Whether the command works on files alone.
+    pub fn needs_database(&self) -> bool {
+        matches!(
+            self,
+            FrameworkCommand::Import { .. }
+                | FrameworkCommand::Export { .. }
+                | FrameworkCommand::List
+        )
+    }
 }
 
 /// Reads and checks a file: the framework, or exit 1 with every problem, each prefixed by
@@ -42,6 +70,7 @@ fn unknown_format(path: &Path) -> Failure {
     ))
 }
 
+/// Runs a command that needs no database.
 pub fn run(command: FrameworkCommand) -> Result<(), Failure> {
     match command {
         FrameworkCommand::Validate { file } => {
@@ -77,5 +106,99 @@ pub fn run(command: FrameworkCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
+        FrameworkCommand::Import { .. }
+        | FrameworkCommand::Export { .. }
+        | FrameworkCommand::List => Err(Failure::env("this command needs a database")),
     }
+}
+
+/// Runs a command against the database.
+pub async fn run_with_store(store: &Store, command: FrameworkCommand) -> Result<(), Failure> {
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    match command {
+        FrameworkCommand::Import { file, dry_run } => {
+            let f = load(&file)?;
+            let name = file.display().to_string();
+            match plan_import(store, &f).await? {
+                (stored, ImportDecision::Unchanged) => {
+                    let id = stored.map(|i| i.to_string()).unwrap_or_default();
+                    println!("{name}: giống hệt phiên bản đã lưu (mã {id}); không có gì để nhập.");
+                    return Ok(());
+                }
+                (_, ImportDecision::NewVersion(changes)) => {
+                    println!(
+                        "{name}: phiên bản mới {} của {} năm {}; thay đổi so với phiên bản trước:",
+                        f.version, f.code, f.year
+                    );
+                    for c in changes {
+                        println!("  {}", c.message(Lang::Vi));
+                    }
+                }
+                (_, ImportDecision::New) => println!(
+                    "{name}: bộ chỉ số mới {} năm {}, phiên bản {}.",
+                    f.code, f.year, f.version
+                ),
+            }
+            if dry_run {
+                println!("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.");
+                return Ok(());
+            }
+            let id = store
+                .import_framework(&f, &name, &By::system("cli"), chrono::Utc::now())
+                .await
+                .map_err(env)?;
+            println!("Đã lưu với mã {id}.");
+            Ok(())
+        }
+        FrameworkCommand::Export { id, out } => {
+            let (_, f) = store
+                .framework(FrameworkId(id))
+                .await
+                .map_err(|e| match e {
+                    chiso_store::StoreError::NotFound => {
+                        Failure::input(format!("no framework with id {id}"))
+                    }
+                    e => env(e),
+                })?;
+            let bytes = framework_file::save(&f, &out.display().to_string())
+                .map_err(|_| unknown_format(&out))?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| Failure::env(format!("cannot write {}: {e}", out.display())))?;
+            println!("Wrote {}.", out.display());
+            Ok(())
+        }
+        FrameworkCommand::List => {
+            let list = store.list_frameworks().await.map_err(env)?;
+            if list.is_empty() {
+                println!("Chưa có bộ chỉ số nào.");
+            }
+            for s in list {
+                println!(
+                    "{:>4}  {:<16} {} v{}  {:<20} {}",
+                    s.id.0,
+                    s.code,
+                    s.year,
+                    s.version,
+                    s.unit_type.label(Lang::Vi),
+                    s.name
+                );
+            }
+            Ok(())
+        }
+        other => run(other),
+    }
+}
+
+/// Decides what importing `f` does against the latest stored version of its code and year.
+pub async fn plan_import(
+    store: &Store,
+    f: &Framework,
+) -> Result<(Option<FrameworkId>, ImportDecision), Failure> {
+    let latest = store
+        .latest_framework(&f.code, f.year)
+        .await
+        .map_err(|e| Failure::env(e.to_string()))?;
+    let decision = decide_import(latest.as_ref().map(|(_, stored)| stored), f)
+        .map_err(|c| Failure::input(c.message(f, Lang::Vi)))?;
+    Ok((latest.map(|(s, _)| s.id), decision))
 }

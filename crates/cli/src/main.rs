@@ -100,7 +100,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // File commands need neither configuration nor a database.
     let cli = match cli.command {
-        Command::Framework { command } => {
+        Command::Framework { command } if !command.needs_database() => {
             return match framework::run(command) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(f) => {
@@ -162,7 +162,12 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             store.close().await;
             result
         }
-        Command::Framework { .. } => unreachable!("handled before the runtime starts"),
+        Command::Framework { command } => {
+            let store = open(&settings).await?;
+            let result = framework::run_with_store(&store, command).await;
+            store.close().await;
+            result
+        }
         Command::CreateAdmin {
             username,
             name,
@@ -210,6 +215,7 @@ async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(
                 println!("The database already has data; the demo province was not added again.");
             }
         }
+        load_library(&store).await?;
         if store
             .setting(chiso_store::settings::DEMO)
             .await
@@ -235,6 +241,33 @@ async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(
         .await
         .map_err(|e| Failure::env(format!("server error: {e}")))?;
     store.close().await;
+    Ok(())
+}
+
+/// Stores each built-in framework that is not stored yet (run at every `--demo` start, so an
+/// interrupted first start completes).
+async fn load_library(store: &chiso_store::Store) -> Result<(), Failure> {
+    let mut loaded = 0;
+    for (name, parsed) in chiso_core::framework::library::all() {
+        let f = parsed.map_err(|e| Failure::env(format!("built-in framework {name}: {e}")))?;
+        if let (_, chiso_core::framework::diff::ImportDecision::New) =
+            framework::plan_import(store, &f).await?
+        {
+            store
+                .import_framework(
+                    &f,
+                    name,
+                    &chiso_store::audit::By::system("demo"),
+                    chrono::Utc::now(),
+                )
+                .await
+                .map_err(|e| Failure::env(e.to_string()))?;
+            loaded += 1;
+        }
+    }
+    if loaded > 0 {
+        println!("Built-in frameworks loaded: {loaded}.");
+    }
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod units;
 pub mod accounts;
 pub mod demo;
 mod error;
+pub mod frameworks;
 pub mod login_attempts;
 mod search;
 pub mod sessions;

@@ -179,6 +179,20 @@ async fn ensure_template(admin: &mut PgConnection, admin_url: &str, template: &s
             .await
             .expect("migrate template");
         conn.close().await.ok();
+        // Templates of older schemas are of no use any more.
+        let stale: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'chiso\\_tmpl\\_%' AND datname NOT LIKE '%\\_build'",
+        )
+        .fetch_all(&mut *admin)
+        .await
+        .unwrap_or_default();
+        for old in stale {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {old} WITH (FORCE)"
+            )))
+            .execute(&mut *admin)
+            .await;
+        }
         // Renamed only when complete, so a crash mid-migration never leaves a bad template.
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "ALTER DATABASE {building} RENAME TO {template}"

@@ -85,3 +85,78 @@ fn framework_files_are_validated_converted_and_compared_without_a_database() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn framework_import_stores_versions_and_never_overwrites_one() {
+    let s = Scratch::new("fwimport");
+    let db = s.db_url();
+    let good = golden("good.yaml");
+    let o = chiso(
+        &s.0,
+        &["--db", &db, "framework", "import", &good, "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Chạy thử: chưa ghi gì"));
+    assert!(
+        stdout(&chiso(&s.0, &["--db", &db, "framework", "list"]))
+            .contains("Chưa có bộ chỉ số nào.")
+    );
+
+    let o = chiso(&s.0, &["--db", &db, "framework", "import", &good]);
+    assert!(stdout(&o).contains("Đã lưu với mã 1."), "{}", stdout(&o));
+    let o = chiso(&s.0, &["--db", &db, "framework", "import", &good]);
+    assert!(stdout(&o).contains("giống hệt phiên bản đã lưu"));
+
+    let text = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace("Báo cáo CCHC định kỳ", "Báo cáo CCHC");
+    std::fs::write(s.path("same-version.yaml"), &text).unwrap();
+    let o = chiso(
+        &s.0,
+        &["--db", &db, "framework", "import", "same-version.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("hãy tăng \"version\" lên 2"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(s.path("v2.yaml"), text.replace("version: 1", "version: 2")).unwrap();
+    let o = chiso(&s.0, &["--db", &db, "framework", "import", "v2.yaml"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("~ 1.2 name: Báo cáo CCHC định kỳ → Báo cáo CCHC"),
+        "{out}"
+    );
+    assert!(out.contains("Đã lưu với mã 2."), "{out}");
+
+    let o = chiso(&s.0, &["--db", &db, "framework", "export", "1", "v1.xlsx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = chiso(&s.0, &["framework", "diff", "v1.xlsx", &good]);
+    assert_eq!(stdout(&o).trim(), "Không có thay đổi.");
+    assert_eq!(
+        chiso(&s.0, &["--db", &db, "framework", "export", "99", "x.yaml"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // An invalid file is refused before the database is touched.
+    let o = chiso(
+        &s.0,
+        &[
+            "--db",
+            &db,
+            "framework",
+            "import",
+            &golden("bad/08-duplicate-code.yaml"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&chiso(&s.0, &["--db", &db, "framework", "list"]))
+            .lines()
+            .count(),
+        2
+    );
+}

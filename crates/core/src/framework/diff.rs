@@ -204,3 +204,85 @@ mod tests {
         assert!(diff(&old, &old).is_empty());
     }
 }
+
+/// What storing a framework would do, given the latest stored version with its code and year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportDecision {
+    /// No version is stored yet.
+    New,
+    /// The latest stored version is identical: nothing to store.
+    Unchanged,
+    /// A newer version; these are its changes from the stored one.
+    NewVersion(Vec<Change>),
+}
+
+/// A changed file that kept (or lowered) the stored version number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionConflict {
+    pub stored_version: u32,
+}
+
+impl VersionConflict {
+    /// What to tell the person importing.
+    pub fn message(&self, f: &Framework, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => format!(
+                "{} năm {} đã có phiên bản {} với nội dung khác; hãy tăng \"version\" lên {} để lưu thành phiên bản mới.",
+                f.code,
+                f.year,
+                self.stored_version,
+                self.stored_version + 1
+            ),
+            Lang::En => format!(
+                "{} {} already has version {} with other content; raise \"version\" to {} to store a new version.",
+                f.code,
+                f.year,
+                self.stored_version,
+                self.stored_version + 1
+            ),
+        }
+    }
+}
+
+/// Decides what an import does. Stored versions are never overwritten.
+pub fn decide_import(
+    latest: Option<&Framework>,
+    new: &Framework,
+) -> Result<ImportDecision, VersionConflict> {
+    match latest {
+        None => Ok(ImportDecision::New),
+        Some(stored) if stored == new => Ok(ImportDecision::Unchanged),
+        Some(stored) if new.version <= stored.version => Err(VersionConflict {
+            stored_version: stored.version,
+        }),
+        Some(stored) => Ok(ImportDecision::NewVersion(diff(stored, new))),
+    }
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+    use crate::framework::yaml::from_yaml;
+
+    #[test]
+    fn imports_never_overwrite_a_stored_version() {
+        let f = from_yaml(tests_fixture()).unwrap();
+        assert_eq!(decide_import(None, &f), Ok(ImportDecision::New));
+        assert_eq!(decide_import(Some(&f), &f), Ok(ImportDecision::Unchanged));
+        let mut changed = f.clone();
+        changed.name = "Tên mới".into();
+        assert_eq!(
+            decide_import(Some(&f), &changed),
+            Err(VersionConflict { stored_version: 1 })
+        );
+        changed.version = 2;
+        match decide_import(Some(&f), &changed) {
+            Ok(ImportDecision::NewVersion(c)) => assert_eq!(c.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn tests_fixture() -> &'static str {
+        "code: f\nname: Bộ chỉ số\nunit_type: commune\nyear: 2024\nmax: 1\nfields:\n  - code: \"1\"\n    name: A\n    max: 1\n    children:\n      - code: \"1.1\"\n        name: B\n        max: 1\n        rule: { type: boolean }\n"
+    }
+}

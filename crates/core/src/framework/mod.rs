@@ -7,6 +7,7 @@
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;
 pub mod diff;
+pub mod library;
 pub mod model;
 pub mod points;
 pub mod rules;

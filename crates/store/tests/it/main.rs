@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod frameworks;
 mod schema;
 mod sessions;
 mod units;
