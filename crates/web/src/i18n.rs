@@ -46,6 +46,7 @@ texts! {
     flash_password_changed: "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.", "Password changed. Your other sessions were signed out.";
     flash_logged_out: "Bạn đã đăng xuất.", "You have signed out.";
     flash_imported: "Đã nhập dữ liệu đơn vị.", "Units imported.";
+    flash_framework_imported: "Đã lưu bộ chỉ số.", "Framework stored.";
 
     login_title: "Đăng nhập", "Sign in";
     login_intro: "Dùng tài khoản do Sở Nội vụ cấp.", "Use the account the Department of Home Affairs gave you.";
@@ -167,6 +168,37 @@ texts! {
     one_time_password_help: "Mật khẩu này chỉ hiện một lần. Hãy chuyển cho người dùng qua kênh an toàn; họ phải đổi mật khẩu khi đăng nhập lần đầu.", "This password is shown once. Pass it to the person through a safe channel; they must change it at first sign-in.";
     back_to_accounts: "Về danh sách tài khoản", "Back to the accounts";
 
+    frameworks_help: "Bộ chỉ số là cây lĩnh vực → tiêu chí → tiêu chí thành phần với điểm tối đa và cách chấm. Mỗi phiên bản đã lưu không bị sửa; thay đổi được lưu thành phiên bản mới.", "A framework is the tree of fields → criteria → sub-criteria with maximum points and scoring rules. A stored version never changes; a change is stored as a new version.";
+    framework_import: "Nhập bộ chỉ số", "Import a framework";
+    framework_import_help: "Chọn tệp YAML hoặc Excel (.xlsx) theo mẫu. Hệ thống kiểm tra toàn bộ tệp, liệt kê mọi lỗi kèm vị trí, và cho xem trước; chỉ khi bấm Lưu thì bộ chỉ số mới được ghi. Tải một bộ chỉ số về dạng Excel để có tệp mẫu.", "Choose a YAML or Excel (.xlsx) file in the template's form. The whole file is checked, every error listed with its place, and previewed; the framework is stored only when you press Store. Download a framework as Excel to get a template.";
+    framework_file_types: "Tệp phải có đuôi .yaml, .yml hoặc .xlsx.", "The file must end in .yaml, .yml or .xlsx.";
+    framework_choose_file: "Tệp bộ chỉ số (.yaml, .xlsx)", "Framework file (.yaml, .xlsx)";
+    framework_store: "Lưu bộ chỉ số", "Store the framework";
+    framework_new: "Bộ chỉ số mới, chưa có phiên bản nào được lưu.", "A new framework: no version is stored yet.";
+    framework_unchanged: "Giống hệt phiên bản đã lưu; không có gì để lưu.", "Identical to the stored version; nothing to store.";
+    framework_new_version: "Phiên bản mới. Thay đổi so với phiên bản đã lưu:", "A new version. Changes from the stored version:";
+    frameworks_empty: "Chưa có bộ chỉ số nào. Hãy nhập một tệp, hoặc chạy với --demo để có thư viện mẫu.", "No framework yet. Import a file, or run with --demo for the built-in library.";
+    year: "Năm", "Year";
+    version: "Phiên bản", "Version";
+    nodes: "Số mục", "Nodes";
+    max_points: "Điểm tối đa", "Maximum";
+    total: "Tổng", "Total";
+    scoring_rule: "Cách chấm", "Scoring rule";
+    lead_unit: "Đơn vị chủ trì", "Lead unit";
+    illustrative: "Minh họa", "Illustrative";
+    illustrative_help: "Dữ liệu minh họa, không phải số liệu chính thức.", "Illustrative data, not official figures.";
+    survey_points: "Điểm điều tra XHH", "Survey points";
+    decision: "Quyết định", "Decision";
+    source: "Nguồn", "Source";
+    shape: "Cấu trúc", "Structure";
+    fields_criteria_leaves: "lĩnh vực / tiêu chí / tiêu chí được chấm điểm", "fields / criteria / scored items";
+    not_applicable_when: "Không áp dụng khi", "Not applicable when";
+    may_be_not_applicable: "Đơn vị được khai báo không áp dụng", "A unit may declare it not applicable";
+    not_counted: "không tính vào điểm tối đa", "not counted in the maximum";
+    download_yaml: "Tải YAML", "Download YAML";
+    download_xlsx: "Tải Excel", "Download Excel";
+    guidance: "Hướng dẫn", "Guidance";
+    evidence: "Tài liệu kiểm chứng", "Evidence";
     audit_help: "Mọi thay đổi dữ liệu đều được ghi lại tại đây và không thể sửa hay xóa.", "Every change to the data is recorded here and cannot be edited or deleted.";
     audit_filtered: "Đang xem lịch sử của", "Showing the history of";
     audit_empty: "Chưa có hoạt động nào.", "No activity yet.";

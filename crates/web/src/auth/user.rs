@@ -65,6 +65,7 @@ pub enum Flash {
     PasswordChanged,
     LoggedOut,
     Imported,
+    FrameworkImported,
 }
 
 impl Flash {
@@ -75,19 +76,22 @@ impl Flash {
             Flash::PasswordChanged => "password",
             Flash::LoggedOut => "logout",
             Flash::Imported => "imported",
+            Flash::FrameworkImported => "framework",
         }
     }
 
+    /// Every notice.
+    pub const ALL: [Flash; 5] = [
+        Flash::Saved,
+        Flash::PasswordChanged,
+        Flash::LoggedOut,
+        Flash::Imported,
+        Flash::FrameworkImported,
+    ];
+
     /// Parses a cookie value.
     pub fn from_code(code: &str) -> Option<Flash> {
-        [
-            Flash::Saved,
-            Flash::PasswordChanged,
-            Flash::LoggedOut,
-            Flash::Imported,
-        ]
-        .into_iter()
-        .find(|f| f.code() == code)
+        Flash::ALL.into_iter().find(|f| f.code() == code)
     }
 
     /// The sentence shown.
@@ -97,6 +101,7 @@ impl Flash {
             Flash::PasswordChanged => t.flash_password_changed,
             Flash::LoggedOut => t.flash_logged_out,
             Flash::Imported => t.flash_imported,
+            Flash::FrameworkImported => t.flash_framework_imported,
         }
     }
 }
@@ -184,8 +189,8 @@ impl Ctx {
         if can(Action::ManageAccounts) {
             items.push(("/accounts", t.nav_accounts, true));
         }
-        if can(Action::ManageFrameworks) {
-            items.push(("/frameworks", t.nav_frameworks, false));
+        if can(Action::ManageFrameworks) || can(Action::ViewResults) {
+            items.push(("/frameworks", t.nav_frameworks, true));
         }
         if can(Action::ManageRounds)
             || policy::allows(&actor, Action::EnterSelfAssessment, own_unit)
@@ -241,6 +246,21 @@ impl Ctx {
     pub fn time(&self, value: &chrono::DateTime<chrono::Utc>) -> String {
         let local = value.naive_utc() + chrono::Duration::hours(7);
         chiso_core::format::date_time(local)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_notice_survives_its_cookie() {
+        for f in Flash::ALL {
+            // The match in `code` is exhaustive; a variant left out of ALL fails here.
+            assert_eq!(Flash::from_code(f.code()), Some(f));
+        }
+        let codes: std::collections::HashSet<&str> = Flash::ALL.iter().map(|f| f.code()).collect();
+        assert_eq!(codes.len(), Flash::ALL.len());
     }
 }
 

@@ -4,6 +4,7 @@ mod account;
 mod accounts;
 mod audit;
 mod dashboard;
+mod frameworks;
 mod login;
 mod units;
 
@@ -58,6 +59,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/accounts/{id}/reset-password",
             post(accounts::reset_password),
         )
+        .route("/frameworks", get(frameworks::list))
+        .route(
+            "/frameworks/import",
+            get(frameworks::import_form).post(frameworks::import_preview),
+        )
+        .route("/frameworks/import/apply", post(frameworks::import_apply))
+        .route("/frameworks/{id}", get(frameworks::show))
+        .route("/frameworks/{id}/download/{ext}", get(frameworks::download))
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

@@ -3,5 +3,6 @@
 mod app;
 mod auth;
 mod browser;
+mod frameworks;
 mod pages;
 mod servers;

@@ -1,0 +1,516 @@
+//! Criteria frameworks: the list, one framework as a tree with totals, downloads, and import
+//! with a preview (every problem located, or the changes against the stored version) before
+//! anything is written.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::user::{Ctx, Flash};
+use crate::error::WebError;
+use crate::pages::redirect_with;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chiso_core::framework::diff::{ImportDecision, decide_import};
+use chiso_core::framework::model::UNIT_ATTRIBUTES;
+use chiso_core::framework::{Framework, Points, Rule, yaml};
+use chiso_core::lang::Lang;
+use chiso_core::policy::{Action, Target};
+use chiso_reports::framework_file::{self, LoadError};
+use chiso_store::frameworks::FrameworkId;
+use serde::Deserialize;
+
+/// A framework version as a list row.
+pub struct FrameworkRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub unit_type: &'static str,
+    pub year: i32,
+    pub version: u32,
+    pub nodes: i64,
+    pub max: String,
+    pub illustrative: bool,
+    pub created: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "frameworks.html")]
+pub struct FrameworksPage {
+    ctx: Ctx,
+    rows: Vec<FrameworkRow>,
+    can_manage: bool,
+}
+
+/// Every stored framework version. Frameworks are public documents: any account may read them.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> Result<FrameworksPage, WebError> {
+    let rows = state
+        .store
+        .list_frameworks()
+        .await?
+        .into_iter()
+        .map(|s| FrameworkRow {
+            id: s.id.0,
+            code: s.code,
+            name: s.name,
+            unit_type: s.unit_type.label(ctx.lang),
+            year: s.year,
+            version: s.version,
+            nodes: s.nodes,
+            max: Points::from_scaled(s.max_scaled).display(ctx.lang),
+            illustrative: s.illustrative,
+            created: ctx.time(&s.created_at),
+        })
+        .collect();
+    Ok(FrameworksPage {
+        rows,
+        can_manage: user.can(Action::ManageFrameworks, Target::Province),
+        ctx,
+    })
+}
+
+/// A node as a row of the tree table.
+pub struct NodeRow {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub max: String,
+    pub rule: &'static str,
+    pub survey: bool,
+    pub bonus_or_deduction: bool,
+    pub detail: String,
+    pub lead_unit: String,
+    pub exemption: String,
+    pub allow_not_applicable: bool,
+    pub illustrative: bool,
+    pub guidance: String,
+    pub evidence: String,
+}
+
+/// The label of a scoring rule.
+pub fn rule_label(rule: &Rule, lang: Lang) -> &'static str {
+    let vi = lang == Lang::Vi;
+    match rule {
+        Rule::Manual { .. } => {
+            if vi {
+                "Chấm điểm trực tiếp"
+            } else {
+                "Direct score"
+            }
+        }
+        Rule::Boolean => {
+            if vi {
+                "Đạt / không đạt"
+            } else {
+                "Met / not met"
+            }
+        }
+        Rule::Levels { .. } => {
+            if vi {
+                "Theo mức"
+            } else {
+                "Levels"
+            }
+        }
+        Rule::Bands { .. } => {
+            if vi {
+                "Theo khoảng tỷ lệ"
+            } else {
+                "Percentage bands"
+            }
+        }
+        Rule::Proportional { .. } => {
+            if vi {
+                "Tỷ lệ thuận"
+            } else {
+                "Proportional"
+            }
+        }
+        Rule::Deduction { .. } => {
+            if vi {
+                "Điểm trừ"
+            } else {
+                "Deduction"
+            }
+        }
+        Rule::Bonus { .. } => {
+            if vi {
+                "Điểm thưởng"
+            } else {
+                "Bonus"
+            }
+        }
+        Rule::Survey { .. } => {
+            if vi {
+                "Điều tra XHH"
+            } else {
+                "Survey"
+            }
+        }
+    }
+}
+
+fn rule_detail(rule: &Rule, lang: Lang) -> String {
+    let p = |x: &Points| x.display(lang);
+    match rule {
+        Rule::Manual { step } | Rule::Bonus { step } => format!(
+            "{} {}",
+            if lang == Lang::Vi { "bước" } else { "step" },
+            p(step)
+        ),
+        Rule::Levels { levels } => levels
+            .iter()
+            .map(|l| format!("{}: {}", l.label, p(&l.points)))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Rule::Bands {
+            numerator,
+            denominator,
+            bands,
+        } => {
+            let b: Vec<String> = bands
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{}{}–{}%: {}",
+                        if b.exclusive_from { ">" } else { "" },
+                        p(&b.from),
+                        p(&b.to),
+                        p(&b.points)
+                    )
+                })
+                .collect();
+            format!("{numerator} / {denominator} — {}", b.join(" · "))
+        }
+        Rule::Proportional {
+            numerator,
+            denominator,
+        } => format!("{numerator} / {denominator}"),
+        Rule::Deduction { amount } => format!("−{}", p(amount)),
+        Rule::Survey { measure } => measure.clone().unwrap_or_default(),
+        Rule::Boolean => String::new(),
+    }
+}
+
+fn node_rows(f: &Framework, lang: Lang) -> Vec<NodeRow> {
+    f.walk()
+        .into_iter()
+        .map(|l| {
+            let n = l.node;
+            let exemption = n
+                .not_applicable_when
+                .iter()
+                .map(|(k, v)| {
+                    let label = UNIT_ATTRIBUTES
+                        .iter()
+                        .find(|(a, _)| a == k)
+                        .map(|(_, l)| *l)
+                        .unwrap_or(k);
+                    format!("{label}: {}", if *v { "có" } else { "không" })
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            NodeRow {
+                code: n.code.clone(),
+                name: n.name.clone(),
+                depth: l.depth,
+                max: n.max.map(|m| m.display(lang)).unwrap_or_default(),
+                rule: n.rule.as_ref().map(|r| rule_label(r, lang)).unwrap_or(""),
+                survey: matches!(n.rule, Some(Rule::Survey { .. })),
+                bonus_or_deduction: n.rule.as_ref().is_some_and(|r| !r.counts_toward_max()),
+                detail: n
+                    .rule
+                    .as_ref()
+                    .map(|r| rule_detail(r, lang))
+                    .unwrap_or_default(),
+                lead_unit: n.lead_unit.clone().unwrap_or_default(),
+                exemption,
+                allow_not_applicable: n.allow_not_applicable,
+                illustrative: n.illustrative,
+                guidance: n.guidance.clone().unwrap_or_default(),
+                evidence: n.evidence.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "framework.html")]
+pub struct FrameworkPage {
+    ctx: Ctx,
+    id: i64,
+    f: Framework,
+    unit_type: &'static str,
+    max: String,
+    survey_total: String,
+    shape: (usize, usize, usize),
+    rows: Vec<NodeRow>,
+}
+
+fn survey_total(f: &Framework, lang: Lang) -> String {
+    f.leaves()
+        .into_iter()
+        .filter(|n| matches!(n.rule, Some(Rule::Survey { .. })))
+        .filter_map(|n| n.max)
+        .sum::<Points>()
+        .display(lang)
+}
+
+/// One framework as a tree with its totals.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    _user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<FrameworkPage, WebError> {
+    let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    Ok(FrameworkPage {
+        id,
+        unit_type: f.unit_type.label(ctx.lang),
+        max: f.max.display(ctx.lang),
+        survey_total: survey_total(&f, ctx.lang),
+        shape: f.shape(),
+        rows: node_rows(&f, ctx.lang),
+        f,
+        ctx,
+    })
+}
+
+/// A stored framework as a file (`yaml` or `xlsx`).
+pub async fn download(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path((id, ext)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
+    let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    let file_name = format!("{}-{}-v{}.{ext}", f.code, f.year, f.version);
+    let bytes = framework_file::save(&f, &file_name).map_err(|_| WebError::NotFound)?;
+    let mime = if ext == "xlsx" {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "application/yaml; charset=utf-8"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "framework_import.html")]
+pub struct ImportPage {
+    ctx: Ctx,
+    filename: String,
+    errors: Vec<String>,
+    /// Set when the file is valid.
+    preview: Option<Preview>,
+}
+
+/// What a valid file would do.
+pub struct Preview {
+    pub name: String,
+    pub code: String,
+    pub year: i32,
+    pub version: u32,
+    pub unit_type: &'static str,
+    pub shape: (usize, usize, usize),
+    pub max: String,
+    pub survey_total: String,
+    /// "new", "unchanged" or "version".
+    pub decision: &'static str,
+    pub changes: Vec<String>,
+    /// The framework as YAML, carried to the apply step.
+    pub yaml: String,
+}
+
+/// The import form.
+pub async fn import_form(ctx: Ctx, user: CurrentUser) -> Result<ImportPage, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    Ok(ImportPage {
+        ctx,
+        filename: String::new(),
+        errors: Vec::new(),
+        preview: None,
+    })
+}
+
+/// Checks a framework against what is stored: the decision and its changes, or the conflict.
+async fn preview(
+    state: &AppState,
+    f: Framework,
+    lang: Lang,
+) -> Result<Result<Preview, String>, WebError> {
+    let latest = state.store.latest_framework(&f.code, f.year).await?;
+    let decision = match decide_import(latest.as_ref().map(|(_, s)| s), &f) {
+        Ok(d) => d,
+        Err(conflict) => return Ok(Err(conflict.message(&f, lang))),
+    };
+    let (decision, changes) = match decision {
+        ImportDecision::New => ("new", Vec::new()),
+        ImportDecision::Unchanged => ("unchanged", Vec::new()),
+        ImportDecision::NewVersion(c) => ("version", c.iter().map(|c| c.message(lang)).collect()),
+    };
+    Ok(Ok(Preview {
+        name: f.name.clone(),
+        code: f.code.clone(),
+        year: f.year,
+        version: f.version,
+        unit_type: f.unit_type.label(lang),
+        shape: f.shape(),
+        max: f.max.display(lang),
+        survey_total: survey_total(&f, lang),
+        decision,
+        changes,
+        yaml: yaml::to_yaml(&f),
+    }))
+}
+
+/// Reads an uploaded file and shows what importing it would do. Nothing is written.
+pub async fn import_preview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(e.to_string()))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("framework.yaml").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let refuse = |ctx: Ctx, filename: String, errors: Vec<String>| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportPage {
+                ctx,
+                filename,
+                errors,
+                preview: None,
+            },
+        )
+            .into_response()
+    };
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        let msg = ctx.t.import_no_file.to_string();
+        return Ok(refuse(ctx, String::new(), vec![msg]));
+    };
+    let f = match framework_file::load(&bytes, &filename, ctx.lang) {
+        Ok(f) => f,
+        Err(LoadError::UnknownFormat) => {
+            let msg = ctx.t.framework_file_types.to_string();
+            return Ok(refuse(ctx, filename, vec![msg]));
+        }
+        Err(LoadError::Invalid(errors)) => {
+            let errors = errors
+                .into_iter()
+                .map(|e| format!("{filename}: {e}"))
+                .collect();
+            return Ok(refuse(ctx, filename, errors));
+        }
+    };
+    match preview(&state, f, ctx.lang).await? {
+        Ok(p) => Ok(ImportPage {
+            ctx,
+            filename,
+            errors: Vec::new(),
+            preview: Some(p),
+        }
+        .into_response()),
+        Err(conflict) => Ok(refuse(
+            ctx,
+            filename.clone(),
+            vec![format!("{filename}: {conflict}")],
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    filename: String,
+    yaml: String,
+}
+
+/// Stores a previewed framework, checked again against what is stored now.
+pub async fn import_apply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let filename = chiso_core::text::clean(&form.filename);
+    let f = match framework_file::load(form.yaml.as_bytes(), "preview.yaml", ctx.lang) {
+        Ok(f) => f,
+        Err(LoadError::Invalid(errors)) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportPage {
+                    ctx,
+                    filename,
+                    errors,
+                    preview: None,
+                },
+            )
+                .into_response());
+        }
+        Err(LoadError::UnknownFormat) => return Err(WebError::Internal("preview is YAML".into())),
+    };
+    let latest = state.store.latest_framework(&f.code, f.year).await?;
+    match decide_import(latest.as_ref().map(|(_, s)| s), &f) {
+        Ok(ImportDecision::Unchanged) => {
+            let id = latest.map(|(s, _)| s.id.0).unwrap_or_default();
+            Ok(redirect_with(
+                &format!("/frameworks/{id}"),
+                Flash::Saved,
+                state.config.secure_cookies(),
+            ))
+        }
+        Ok(_) => {
+            let id = state
+                .store
+                .import_framework(&f, &filename, &user.by(), chrono::Utc::now())
+                .await?;
+            Ok(redirect_with(
+                &format!("/frameworks/{id}"),
+                Flash::FrameworkImported,
+                state.config.secure_cookies(),
+            ))
+        }
+        Err(conflict) => {
+            let errors = vec![conflict.message(&f, ctx.lang)];
+            Ok((
+                StatusCode::CONFLICT,
+                ImportPage {
+                    ctx,
+                    filename,
+                    errors,
+                    preview: None,
+                },
+            )
+                .into_response())
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Framework pages: list, tree, downloads, and import with preview, over HTTP.
+
+use crate::app::{Client, app};
+use crate::web_tests;
+use axum::http::StatusCode;
+use chiso_core::framework::yaml::from_yaml;
+use chiso_store::audit::By;
+
+fn good_yaml() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/golden/frameworks/good.yaml"
+    ))
+    .unwrap()
+}
+
+web_tests! {
+    async fn frameworks_are_listed_and_shown_as_a_tree_with_totals(db) {
+        for (name, f) in chiso_core::framework::library::all() {
+            db.store.import_framework(&f.unwrap(), name, &By::system("test"), chrono::Utc::now()).await.unwrap();
+        }
+        // Any account may read frameworks; only administrators import them.
+        let mut c = Client::new(app(db.store.clone()));
+        c.login_demo("minh.tuphap").await;
+        let list = c.get("/frameworks").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert_eq!(list.count("#frameworks tbody tr"), 4);
+        assert_eq!(list.count("#import-framework"), 0);
+        assert_eq!(c.get("/frameworks/import").await.status, StatusCode::FORBIDDEN);
+
+        let province = db.store.latest_framework("par-province", 2024).await.unwrap().unwrap().0.id;
+        let page = c.get(&format!("/frameworks/{province}")).await;
+        assert_eq!(page.text("#framework-shape"), "8 / 37 / 88 lĩnh vực / tiêu chí / tiêu chí được chấm điểm");
+        assert_eq!(page.text("#framework-max"), "100 (Điểm điều tra XHH: 32)");
+        // Fields, criteria and the sub-criteria below criteria: one row per node.
+        let nodes = db.store.list_frameworks().await.unwrap().into_iter().find(|s| s.id == province).unwrap().nodes;
+        assert_eq!(page.count("#framework-tree tbody tr") as i64, nodes);
+        assert_eq!(page.count("#framework-tree tbody tr.depth-0"), 8);
+        assert_eq!(page.texts("#framework-tree tbody tr.depth-0 td.num")[0], "9,5");
+        let xlsx = c.get(&format!("/frameworks/{province}/download/xlsx")).await;
+        assert!(xlsx.bytes.starts_with(b"PK"));
+        let yaml = c.get(&format!("/frameworks/{province}/download/yaml")).await;
+        assert_eq!(from_yaml(&yaml.body).unwrap().shape(), (8, 37, 88));
+    }
+
+    async fn an_import_is_previewed_then_stored_and_errors_are_located(db) {
+        let mut c = Client::new(app(db.store.clone()));
+        c.login_demo("lan.noivu").await;
+        c.get("/frameworks/import").await;
+
+        // An Excel file with a wrong maximum: refused, the error on its row, nothing stored.
+        let bad = from_yaml(&good_yaml().replace("name: Kế hoạch CCHC năm\n        max: 2", "name: Kế hoạch CCHC năm\n        max: 2.5")).unwrap();
+        let bytes = chiso_reports::framework_xlsx::write(&bad).unwrap();
+        let r = c.upload("/frameworks/import", "file", "bo-chi-so.xlsx", &bytes).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            r.texts("#import-errors li"),
+            vec![
+                "bo-chi-so.xlsx: Trang tính \"Bộ chỉ số\", dòng 2: 1: điểm tối đa 4 nhưng các tiêu chí con cộng lại 4,5",
+                "bo-chi-so.xlsx: Trang tính \"Bộ chỉ số\", dòng 3: 1.1: điểm tối đa 2,5 nhưng các tiêu chí con cộng lại 2",
+            ]
+        );
+        assert!(db.store.list_frameworks().await.unwrap().is_empty());
+
+        // The right file: previewed as new, then stored on request.
+        let preview = c.upload("/frameworks/import", "file", "good.yaml", good_yaml().as_bytes()).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert_eq!(preview.text("#import-decision"), "Bộ chỉ số mới, chưa có phiên bản nào được lưu.");
+        assert!(db.store.list_frameworks().await.unwrap().is_empty(), "a preview writes nothing");
+        let yaml = {
+            let html = preview.html();
+            let sel = scraper::Selector::parse("#import-apply textarea[name=yaml]").unwrap();
+            html.select(&sel).next().unwrap().text().collect::<String>()
+        };
+        let r = c.post("/frameworks/import/apply", &[("filename", "good.yaml"), ("yaml", &yaml)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = c.get(r.location.as_deref().unwrap()).await;
+        assert_eq!(page.text(".flash"), "Đã lưu bộ chỉ số.");
+        assert_eq!(db.store.list_frameworks().await.unwrap().len(), 1);
+
+        // A changed file with the same version is refused; with a new version its changes show.
+        let changed = good_yaml().replace("Báo cáo CCHC định kỳ", "Báo cáo CCHC");
+        let r = c.upload("/frameworks/import", "file", "v1.yaml", changed.as_bytes()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text("#import-errors li").contains("hãy tăng \"version\" lên 2"));
+        let r = c.upload("/frameworks/import", "file", "v2.yaml", changed.replace("version: 1", "version: 2").as_bytes()).await;
+        assert_eq!(r.texts("#import-changes li"), vec!["version: 1 → 2", "~ 1.2 name: Báo cáo CCHC định kỳ → Báo cáo CCHC"]);
+        let r = c.upload("/frameworks/import", "file", "notes.txt", b"x").await;
+        assert_eq!(r.text("#import-errors li"), "Tệp phải có đuôi .yaml, .yml hoặc .xlsx.");
+    }
+}
