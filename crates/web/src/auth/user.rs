@@ -249,6 +249,18 @@ impl Ctx {
     }
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let info = parts
+            .extensions
+            .get::<RequestInfo>()
+            .ok_or_else(|| WebError::Internal("request context missing".into()))?;
+        Ok(Ctx::from_info(info))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,17 +273,5 @@ mod tests {
         }
         let codes: std::collections::HashSet<&str> = Flash::ALL.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), Flash::ALL.len());
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let info = parts
-            .extensions
-            .get::<RequestInfo>()
-            .ok_or_else(|| WebError::Internal("request context missing".into()))?;
-        Ok(Ctx::from_info(info))
     }
 }
