@@ -151,24 +151,52 @@ async fn login(b: &Browser, base: &str, username: &str, password: &str) {
     b.click("#login-form button[type=submit]").await;
 }
 
+/// The real server on a free port over a demo database.
+struct Served {
+    base: String,
+    db: TestDb,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    async fn start() -> Served {
+        let db = TestDb::sqlite().await;
+        demo_store(&db).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = WebConfig {
+            password: PasswordParams::fast_for_tests(),
+            ..WebConfig::default()
+        };
+        let state = AppState::new(db.store.clone(), config);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(chiso_web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Served {
+            base,
+            db,
+            stop,
+            server,
+        }
+    }
+
+    async fn finish(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        self.db.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn admin_creates_an_account_that_must_change_its_password() {
     let Some(b) = Browser::start().await else {
         return;
     };
-    let db = TestDb::sqlite().await;
-    demo_store(&db).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = WebConfig {
-        password: PasswordParams::fast_for_tests(),
-        ..WebConfig::default()
-    };
-    let state = AppState::new(db.store.clone(), config);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(chiso_web::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let served = Served::start().await;
+    let base = served.base.clone();
+    let db = &served.db;
 
     // The admin signs in with a demo account listed on the login page.
     b.client.goto(&format!("{base}/login")).await.unwrap();
@@ -247,7 +275,86 @@ async fn admin_creates_an_account_that_must_change_its_password() {
     b.shot("07-tong-quan-can-bo-dau-moi").await;
 
     b.close().await;
-    let _ = stop.send(());
-    let _ = server.await;
-    db.finish().await;
+    served.finish().await;
+}
+
+#[tokio::test]
+async fn a_framework_with_an_error_is_refused_on_its_row_then_imported_when_fixed() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let served = Served::start().await;
+    let base = served.base.clone();
+    let good_yaml = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/golden/frameworks/good.yaml"
+    ))
+    .unwrap();
+    let good = chiso_core::framework::yaml::from_yaml(&good_yaml).unwrap();
+    let mut bad = good.clone();
+    bad.fields[0].children[0].children[0].max = chiso_core::framework::Points::parse("1,5");
+    let dir = std::env::temp_dir().join(format!("chiso-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad_path = dir.join("bo-chi-so-so.xlsx");
+    let good_path = dir.join("bo-chi-so-da-sua.xlsx");
+    std::fs::write(
+        &bad_path,
+        chiso_reports::framework_xlsx::write(&bad).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        &good_path,
+        chiso_reports::framework_xlsx::write(&good).unwrap(),
+    )
+    .unwrap();
+
+    login(&b, &base, "lan.noivu", chiso_core::demo::PASSWORD).await;
+    b.wait("#dashboard-title").await;
+    b.client
+        .goto(&format!("{base}/frameworks/import"))
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(&bad_path.display().to_string())
+        .await
+        .unwrap();
+    b.click("#import-form button[type=submit]").await;
+    let errors = b.text("#import-errors").await;
+    // 1.1.1 is on row 4 of the sheet; its parent 1.1 on row 3 no longer adds up.
+    assert!(
+        errors.contains("dòng 4: 1.1.1: không mức nào cho đủ điểm tối đa"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("dòng 3: 1.1: điểm tối đa 2 nhưng các tiêu chí con cộng lại 2,5"),
+        "{errors}"
+    );
+    b.shot("08-nhap-bo-chi-so-bao-loi").await;
+    assert!(served.db.store.list_frameworks().await.unwrap().is_empty());
+
+    b.client
+        .find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(&good_path.display().to_string())
+        .await
+        .unwrap();
+    b.click("#import-form button[type=submit]").await;
+    assert_eq!(
+        b.text("#import-decision").await,
+        "Bộ chỉ số mới, chưa có phiên bản nào được lưu."
+    );
+    b.shot("09-nhap-bo-chi-so-xem-truoc").await;
+    b.click("#import-apply button[type=submit]").await;
+    b.wait("#framework-tree").await;
+    assert_eq!(b.text(".flash").await, "Đã lưu bộ chỉ số.");
+    b.shot("10-bo-chi-so").await;
+    assert_eq!(served.db.store.list_frameworks().await.unwrap().len(), 1);
+
+    let _ = std::fs::remove_dir_all(&dir);
+    b.close().await;
+    served.finish().await;
 }
