@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use chiso_core::framework::diff::{ImportDecision, decide_import};
-use chiso_core::framework::{Framework, diff};
+use chiso_core::framework::{Framework, crosswalk, diff};
 use chiso_core::lang::Lang;
 use chiso_reports::framework_file::{self, FileFormat, LoadError};
 use chiso_store::Store;
@@ -19,6 +19,14 @@ pub enum FrameworkCommand {
     Convert { input: PathBuf, output: PathBuf },
     /// List what changed from one framework file to another.
     Diff { old: PathBuf, new: PathBuf },
+    /// Show which node of OLD each node of NEW continues (by `previous_code` or the same code).
+    Crosswalk { old: PathBuf, new: PathBuf },
+    /// Copy a stored framework to another year (version 1, same codes) and store it.
+    Clone {
+        id: i64,
+        #[arg(long)]
+        year: i32,
+    },
     /// Store a framework file as a new version (all or nothing). A new version of a stored
     /// framework shows its changes first.
     Import {
@@ -41,6 +49,7 @@ impl FrameworkCommand {
             FrameworkCommand::Import { .. }
                 | FrameworkCommand::Export { .. }
                 | FrameworkCommand::List
+                | FrameworkCommand::Clone { .. }
         )
     }
 }
@@ -106,9 +115,36 @@ pub fn run(command: FrameworkCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
+        FrameworkCommand::Crosswalk { old, new } => {
+            let (a, b) = (load(&old)?, load(&new)?);
+            let cw = crosswalk::crosswalk(&a, &b);
+            if !cw.problems.is_empty() {
+                let lines: Vec<String> = cw
+                    .problems
+                    .iter()
+                    .map(|p| format!("{}: {}", new.display(), p.message(Lang::Vi)))
+                    .collect();
+                return Err(Failure::input(lines.join("\n")));
+            }
+            for (o, n) in &cw.pairs {
+                if o == n {
+                    println!("{o} = {n}");
+                } else {
+                    println!("{o} → {n}");
+                }
+            }
+            for n in &cw.added {
+                println!("+ {n} (mới)");
+            }
+            for o in &cw.removed {
+                println!("- {o} (không còn)");
+            }
+            Ok(())
+        }
         FrameworkCommand::Import { .. }
         | FrameworkCommand::Export { .. }
-        | FrameworkCommand::List => Err(Failure::env("this command needs a database")),
+        | FrameworkCommand::List
+        | FrameworkCommand::Clone { .. } => Err(Failure::env("this command needs a database")),
     }
 }
 
@@ -183,6 +219,40 @@ pub async fn run_with_store(store: &Store, command: FrameworkCommand) -> Result<
                     s.name
                 );
             }
+            Ok(())
+        }
+        FrameworkCommand::Clone { id, year } => {
+            let (_, f) = store
+                .framework(FrameworkId(id))
+                .await
+                .map_err(|e| match e {
+                    chiso_store::StoreError::NotFound => {
+                        Failure::input(format!("no framework with id {id}"))
+                    }
+                    e => env(e),
+                })?;
+            let next = crosswalk::clone_for_year(&f, year);
+            if store
+                .latest_framework(&next.code, year)
+                .await
+                .map_err(env)?
+                .is_some()
+            {
+                return Err(Failure::input(format!(
+                    "{} already has a framework for {year}",
+                    next.code
+                )));
+            }
+            let new_id = store
+                .import_framework(
+                    &next,
+                    &format!("clone of {id}"),
+                    &By::system("cli"),
+                    chrono::Utc::now(),
+                )
+                .await
+                .map_err(env)?;
+            println!("Đã tạo {} năm {year} (mã {new_id}) từ mã {id}.", next.code);
             Ok(())
         }
         other => run(other),

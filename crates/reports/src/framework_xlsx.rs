@@ -20,7 +20,7 @@ pub const META_SHEET: &str = "Thông tin";
 pub const TREE_SHEET: &str = "Bộ chỉ số";
 
 /// Columns of the tree sheet: key, Vietnamese header.
-const COLUMNS: [(&str, &str); 18] = [
+const COLUMNS: [(&str, &str); 19] = [
     ("code", "Mã"),
     ("name", "Tên tiêu chí"),
     ("name_en", "Tên tiếng Anh"),
@@ -39,6 +39,7 @@ const COLUMNS: [(&str, &str); 18] = [
     ("not_applicable_when", "Không áp dụng khi"),
     ("allow_not_applicable", "Cho phép không áp dụng"),
     ("illustrative", "Minh họa"),
+    ("previous_code", "Mã năm trước"),
 ];
 
 /// Rule codes and their Vietnamese names in the "Cách chấm" column.
@@ -204,6 +205,7 @@ pub fn write(f: &Framework) -> Result<Vec<u8>, ReportError> {
         text(15, &when.join("; "))?;
         text(16, if n.allow_not_applicable { "x" } else { "" })?;
         text(17, if n.illustrative { "x" } else { "" })?;
+        text(18, n.previous_code.as_deref().unwrap_or(""))?;
         let mut num = |col: u16, p: Option<Points>| -> Result<(), ReportError> {
             if let Some(p) = p {
                 sheet.write_number_with_format(row, col, p.to_f64(), &number)?;
@@ -527,6 +529,7 @@ pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
                 survey_max,
                 allow_not_applicable: allow,
                 not_applicable_when: when,
+                previous_code: opt(cell(18)),
                 rule,
                 children: vec![],
             },

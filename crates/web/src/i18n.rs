@@ -196,6 +196,7 @@ texts! {
     may_be_not_applicable: "Đơn vị được khai báo không áp dụng", "A unit may declare it not applicable";
     not_counted: "không tính vào điểm tối đa", "not counted in the maximum";
     download_yaml: "Tải YAML", "Download YAML";
+    framework_clone: "Tạo bản cho năm", "Copy for year";
     download_xlsx: "Tải Excel", "Download Excel";
     guidance: "Hướng dẫn", "Guidance";
     evidence: "Tài liệu kiểm chứng", "Evidence";

@@ -141,6 +141,42 @@ fn framework_import_stores_versions_and_never_overwrites_one() {
             .code(),
         Some(1)
     );
+    // A copy for 2026 continues every node.
+    let o = chiso(
+        &s.0,
+        &["--db", &db, "framework", "clone", "1", "--year", "2026"],
+    );
+    assert!(
+        stdout(&o).contains("Đã tạo test-department năm 2026 (mã 3)"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        chiso(
+            &s.0,
+            &["--db", &db, "framework", "clone", "1", "--year", "2026"]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    chiso(
+        &s.0,
+        &["--db", &db, "framework", "export", "3", "y2026.yaml"],
+    );
+    let renumbered = std::fs::read_to_string(s.path("y2026.yaml"))
+        .unwrap()
+        .replacen(
+            "code: \"1.2\"",
+            "code: \"1.5\"\n    previous_code: \"1.2\"",
+            1,
+        );
+    std::fs::write(s.path("y2026b.yaml"), renumbered).unwrap();
+    let o = chiso(&s.0, &["framework", "crosswalk", "v1.xlsx", "y2026b.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("1.1.1 = 1.1.1"), "{out}");
+    assert!(out.contains("1.2 → 1.5"), "{out}");
     // An invalid file is refused before the database is touched.
     let o = chiso(
         &s.0,
@@ -157,6 +193,6 @@ fn framework_import_stores_versions_and_never_overwrites_one() {
         stdout(&chiso(&s.0, &["--db", &db, "framework", "list"]))
             .lines()
             .count(),
-        2
+        3
     );
 }

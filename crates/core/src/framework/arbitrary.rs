@@ -90,6 +90,7 @@ fn leaf(code: String) -> impl Strategy<Value = Node> {
                 survey_max: None,
                 allow_not_applicable: kind == 1,
                 not_applicable_when: BTreeMap::new(),
+                previous_code: (kind == 2).then(|| format!("{code}.0")),
                 rule: Some(rule),
                 children: vec![],
             }
@@ -111,6 +112,7 @@ fn branch(code: String, children: Vec<Node>, name: String) -> Node {
         survey_max: None,
         allow_not_applicable: false,
         not_applicable_when: BTreeMap::new(),
+        previous_code: None,
         rule: None,
         children,
     }

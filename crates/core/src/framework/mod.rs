@@ -6,6 +6,7 @@
 
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;
+pub mod crosswalk;
 pub mod diff;
 pub mod library;
 pub mod model;

@@ -88,6 +88,10 @@ pub struct Node {
     /// The node does not apply to units whose attributes match all of these.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub not_applicable_when: BTreeMap<String, bool>,
+    /// The node's code in the previous year's framework, when it was renumbered (the crosswalk).
+    /// Absent means the same code, if that code existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_code: Option<String>,
     /// How a leaf is scored; branches have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Rule>,

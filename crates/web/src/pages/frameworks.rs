@@ -245,6 +245,8 @@ fn node_rows(f: &Framework, lang: Lang) -> Vec<NodeRow> {
 pub struct FrameworkPage {
     ctx: Ctx,
     id: i64,
+    can_manage: bool,
+    next_year: i32,
     f: Framework,
     unit_type: &'static str,
     max: String,
@@ -266,12 +268,14 @@ fn survey_total(f: &Framework, lang: Lang) -> String {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    _user: CurrentUser,
+    user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<FrameworkPage, WebError> {
     let (_, f) = state.store.framework(FrameworkId(id)).await?;
     Ok(FrameworkPage {
         id,
+        can_manage: user.can(Action::ManageFrameworks, Target::Province),
+        next_year: f.year + 1,
         unit_type: f.unit_type.label(ctx.lang),
         max: f.max.display(ctx.lang),
         survey_total: survey_total(&f, ctx.lang),
@@ -307,6 +311,46 @@ pub async fn download(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CloneForm {
+    year: i32,
+}
+
+/// Copies a framework to another year (version 1, same codes) and stores it.
+pub async fn clone(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<CloneForm>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    if !(2000..=2100).contains(&form.year) {
+        return Err(WebError::BadRequest(format!("{}", form.year)));
+    }
+    let next = chiso_core::framework::crosswalk::clone_for_year(&f, form.year);
+    if let Some((existing, _)) = state.store.latest_framework(&next.code, form.year).await? {
+        return Err(WebError::Conflict(format!(
+            "{} {} (#{})",
+            next.code, form.year, existing.id
+        )));
+    }
+    let new_id = state
+        .store
+        .import_framework(
+            &next,
+            &format!("clone #{id}"),
+            &user.by(),
+            chrono::Utc::now(),
+        )
+        .await?;
+    Ok(redirect_with(
+        &format!("/frameworks/{new_id}"),
+        Flash::FrameworkImported,
+        state.config.secure_cookies(),
+    ))
 }
 
 #[derive(Template, WebTemplate)]

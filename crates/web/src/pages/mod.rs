@@ -67,6 +67,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/frameworks/import/apply", post(frameworks::import_apply))
         .route("/frameworks/{id}", get(frameworks::show))
         .route("/frameworks/{id}/download/{ext}", get(frameworks::download))
+        .route("/frameworks/{id}/clone", post(frameworks::clone))
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

@@ -85,6 +85,16 @@ web_tests! {
         assert!(r.text("#import-errors li").contains("hãy tăng \"version\" lên 2"));
         let r = c.upload("/frameworks/import", "file", "v2.yaml", changed.replace("version: 1", "version: 2").as_bytes()).await;
         assert_eq!(r.texts("#import-changes li"), vec!["version: 1 → 2", "~ 1.2 name: Báo cáo CCHC định kỳ → Báo cáo CCHC"]);
+        // Copy for the next year: stored as version 1 of 2026; a second copy is refused.
+        let v1 = db.store.latest_framework("test-department", 2025).await.unwrap().unwrap().0.id;
+        c.get(&format!("/frameworks/{v1}")).await;
+        let r = c.post(&format!("/frameworks/{v1}/clone"), &[("year", "2026")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let (next, next_f) = db.store.latest_framework("test-department", 2026).await.unwrap().unwrap();
+        assert_eq!((next.version, next_f.fields.len()), (1, 2));
+        let again = c.post(&format!("/frameworks/{v1}/clone"), &[("year", "2026")]).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+
         let r = c.upload("/frameworks/import", "file", "notes.txt", b"x").await;
         assert_eq!(r.text("#import-errors li"), "Tệp phải có đuôi .yaml, .yml hoặc .xlsx.");
     }
