@@ -250,6 +250,16 @@ pub fn units() -> Vec<DemoUnit> {
     out
 }
 
+/// Known attributes of demo units: Chị Thu's commune has no public-service counter
+/// (Bộ phận Một cửa), so that part of the commune framework does not apply to it.
+pub fn unit_attributes() -> Vec<(&'static str, &'static str, bool)> {
+    vec![
+        ("XA-TANLAP", "has_one_stop_shop", false),
+        ("XA-TANLAP", "has_procedures", true),
+        ("STP", "has_procedures", true),
+    ]
+}
+
 /// The demo accounts: one person for each role in USERS.md.
 pub fn accounts() -> Vec<DemoAccount> {
     vec![

@@ -70,6 +70,19 @@ impl Store {
                 .await?;
                 write_grants!(tx, id, roles: a.roles, fields: a.fields);
             }
+            for (code, name, value) in demo::unit_attributes() {
+                let unit = *ids
+                    .get(code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("demo unit {code}")))?;
+                sqlx::query(
+                    "INSERT INTO unit_attributes (unit_id, name, value) VALUES ($1, $2, $3)",
+                )
+                .bind(unit)
+                .bind(name)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
                 .bind(crate::settings::DEMO)
                 .bind("1")

@@ -303,3 +303,64 @@ fn resolve(parent: &ParentRef, new_ids: &HashMap<&str, i64>) -> Result<Option<i6
         })?),
     })
 }
+
+impl Store {
+    /// A unit's known attributes.
+    pub async fn unit_attributes(
+        &self,
+        id: UnitId,
+    ) -> Result<std::collections::BTreeMap<String, bool>, StoreError> {
+        let rows: Vec<(String, bool)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT name, value FROM unit_attributes WHERE unit_id = $1 ORDER BY name",
+            )
+            .bind(id.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Replaces a unit's attributes (a missing name becomes unknown), with an audit entry.
+    pub async fn set_unit_attributes(
+        &self,
+        id: UnitId,
+        attributes: &std::collections::BTreeMap<String, bool>,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let before = self.unit_attributes(id).await?;
+        if &before == attributes {
+            return Ok(());
+        }
+        let unit = self.unit(id).await?;
+        transaction!(self, |tx| {
+            sqlx::query("DELETE FROM unit_attributes WHERE unit_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for (name, value) in attributes {
+                sqlx::query(
+                    "INSERT INTO unit_attributes (unit_id, name, value) VALUES ($1, $2, $3)",
+                )
+                .bind(id.0)
+                .bind(name)
+                .bind(*value)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let entry = NewEntry::new(
+                now,
+                by,
+                "unit.attributes",
+                "unit",
+                id,
+                format!("{} — {}", unit.code, unit.name),
+            )
+            .before(&before)
+            .after(attributes);
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+}

@@ -197,6 +197,16 @@ texts! {
     not_counted: "không tính vào điểm tối đa", "not counted in the maximum";
     download_yaml: "Tải YAML", "Download YAML";
     framework_clone: "Tạo bản cho năm", "Copy for year";
+    yes: "Có", "Yes";
+    no: "Không", "No";
+    unknown: "Chưa xác định", "Unknown";
+    unit_attributes: "Thuộc tính đơn vị", "Unit attributes";
+    unit_attributes_help: "Thuộc tính quyết định phần nào của bộ chỉ số áp dụng cho đơn vị. \"Chưa xác định\" thì mọi tiêu chí đều áp dụng; \"Không\" có thể làm một lĩnh vực không áp dụng, khi đó điểm tối đa của đơn vị giảm và chỉ số được quy đổi.", "Attributes decide which parts of a framework apply to the unit. \"Unknown\" keeps every criterion; \"No\" may exempt a field, which lowers the unit's maximum and rescales its index.";
+    edit_attributes: "Sửa thuộc tính", "Edit attributes";
+    applicable_frameworks: "Bộ chỉ số áp dụng", "Applicable frameworks";
+    applicable_max: "Điểm tối đa áp dụng", "Applicable maximum";
+    exempt: "Không áp dụng", "Exempt";
+    no_frameworks_for_type: "Chưa có bộ chỉ số nào cho loại đơn vị này.", "No framework for this unit type yet.";
     download_xlsx: "Tải Excel", "Download Excel";
     guidance: "Hướng dẫn", "Guidance";
     evidence: "Tài liệu kiểm chứng", "Evidence";

@@ -4,6 +4,7 @@
 //! Frameworks are data: imported, validated (every problem at once, each naming its node),
 //! compared, and never hard-coded.
 
+pub mod applicability;
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;
 pub mod crosswalk;

@@ -130,3 +130,20 @@ chiso_store::backend_tests! {
         assert_eq!(audit_count(&store).await, before_log);
     }
 }
+
+chiso_store::backend_tests! {
+    async fn unit_attributes_are_tri_state_and_audited(store) {
+        let ms = province(&store).await;
+        assert!(store.unit_attributes(ms).await.unwrap().is_empty());
+        let mut a = std::collections::BTreeMap::new();
+        a.insert("has_procedures".to_string(), false);
+        store.set_unit_attributes(ms, &a, &By::system("test"), crate::now()).await.unwrap();
+        assert_eq!(store.unit_attributes(ms).await.unwrap(), a);
+        // Writing the same attributes again records nothing.
+        store.set_unit_attributes(ms, &a, &By::system("test"), crate::now()).await.unwrap();
+        let log = store.audit_entries(&Filter { entity: Some("unit".into()), limit: 10, ..Filter::default() }).await.unwrap();
+        assert_eq!(log.iter().filter(|e| e.action == "unit.attributes").count(), 1);
+        store.set_unit_attributes(ms, &Default::default(), &By::system("test"), crate::now()).await.unwrap();
+        assert!(store.unit_attributes(ms).await.unwrap().is_empty());
+    }
+}

@@ -49,6 +49,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/units/{id}/edit",
             get(units::edit_form).post(units::update),
         )
+        .route(
+            "/units/{id}/attributes",
+            get(units::attributes_form).post(units::attributes_save),
+        )
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/new", get(accounts::new_form))
         .route(

@@ -155,6 +155,51 @@ pub struct MemberRow {
     pub roles: String,
 }
 
+/// A unit attribute as shown: label and "có" / "không" / "chưa xác định".
+pub struct AttributeRow {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: &'static str,
+    /// "yes", "no" or "" for the form's select.
+    pub code: &'static str,
+}
+
+/// A framework of the unit's type, with what applies to this unit.
+pub struct ApplicableRow {
+    pub id: i64,
+    pub name: String,
+    pub year: i32,
+    pub max: String,
+    pub applicable_max: String,
+    pub exempt: Vec<String>,
+}
+
+fn attribute_rows(
+    attrs: &std::collections::BTreeMap<String, bool>,
+    t: &crate::i18n::Texts,
+) -> Vec<AttributeRow> {
+    chiso_core::framework::model::UNIT_ATTRIBUTES
+        .iter()
+        .map(|(name, label)| {
+            let v = attrs.get(*name).copied();
+            AttributeRow {
+                name,
+                label,
+                value: match v {
+                    Some(true) => t.yes,
+                    Some(false) => t.no,
+                    None => t.unknown,
+                },
+                code: match v {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "",
+                },
+            }
+        })
+        .collect()
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "unit.html")]
 pub struct UnitPage {
@@ -162,6 +207,8 @@ pub struct UnitPage {
     unit: UnitRow,
     children: Vec<UnitRow>,
     members: Vec<MemberRow>,
+    attributes: Vec<AttributeRow>,
+    frameworks: Vec<ApplicableRow>,
     can_manage: bool,
 }
 
@@ -203,7 +250,32 @@ pub async fn show(
         })
         .collect();
     let day = today();
+    let attrs = state.store.unit_attributes(id).await?;
+    // The latest version of each framework code for this unit type.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut frameworks = Vec::new();
+    for s in state.store.list_frameworks().await? {
+        if s.unit_type != unit.unit_type || !seen.insert(s.code.clone()) {
+            continue;
+        }
+        let (_, f) = state.store.framework(s.id).await?;
+        let exempt = chiso_core::framework::applicability::exempt_nodes(&f, &attrs)
+            .into_iter()
+            .map(|n| format!("{} {}", n.code, n.name))
+            .collect();
+        frameworks.push(ApplicableRow {
+            id: s.id.0,
+            name: f.name.clone(),
+            year: f.year,
+            max: f.max.display(ctx.lang),
+            applicable_max: chiso_core::framework::applicability::applicable_max(&f, &attrs)
+                .display(ctx.lang),
+            exempt,
+        });
+    }
     Ok(UnitPage {
+        attributes: attribute_rows(&attrs, ctx.t),
+        frameworks,
         unit: rows(std::slice::from_ref(unit), &all, ctx.lang, day).remove(0),
         children: rows(&children, &all, ctx.lang, day),
         members,
@@ -481,6 +553,72 @@ pub async fn update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit_attributes.html")]
+pub struct AttributesPage {
+    ctx: Ctx,
+    id: i64,
+    name: String,
+    attributes: Vec<AttributeRow>,
+}
+
+/// The attributes form of a unit.
+pub async fn attributes_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<AttributesPage, WebError> {
+    user.require(Action::ManageUnits, Target::Province)?;
+    let unit = state.store.unit(UnitId(id)).await?;
+    let attrs = state.store.unit_attributes(unit.id).await?;
+    Ok(AttributesPage {
+        attributes: attribute_rows(&attrs, ctx.t),
+        ctx,
+        id,
+        name: unit.name,
+    })
+}
+
+/// Saves a unit's attributes: "yes", "no", or empty for unknown.
+pub async fn attributes_save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageUnits, Target::Province)?;
+    let unit = state.store.unit(UnitId(id)).await?;
+    let mut attrs = std::collections::BTreeMap::new();
+    for (name, value) in pairs {
+        if !chiso_core::framework::model::UNIT_ATTRIBUTES
+            .iter()
+            .any(|(n, _)| *n == name)
+        {
+            continue;
+        }
+        match value.as_str() {
+            "yes" => {
+                attrs.insert(name, true);
+            }
+            "no" => {
+                attrs.insert(name, false);
+            }
+            "" => {}
+            other => return Err(WebError::BadRequest(format!("{name}: \"{other}\""))),
+        }
+    }
+    state
+        .store
+        .set_unit_attributes(unit.id, &attrs, &user.by(), Utc::now())
+        .await?;
+    Ok(redirect_with(
+        &format!("/units/{id}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
 }
 
 /// A planned change, as a preview row.

@@ -99,3 +99,35 @@ web_tests! {
         assert_eq!(r.text("#import-errors li"), "Tệp phải có đuôi .yaml, .yml hoặc .xlsx.");
     }
 }
+
+web_tests! {
+    async fn unit_attributes_decide_what_applies_to_a_unit(db) {
+        for (name, f) in chiso_core::framework::library::all() {
+            db.store.import_framework(&f.unwrap(), name, &By::system("test"), chrono::Utc::now()).await.unwrap();
+        }
+        let tanlap = db.store.unit_by_code("XA-TANLAP").await.unwrap().unwrap().id;
+        let mut c = Client::new(app(db.store.clone()));
+        c.login_demo("lan.noivu").await;
+        // The demo commune has no one-stop shop: the criterion about it does not apply.
+        let page = c.get(&format!("/units/{tanlap}")).await;
+        let rows = page.texts("#applicable-frameworks tbody tr");
+        let commune = rows.iter().find(|r| r.contains("xã, phường")).unwrap();
+        assert!(commune.contains("Một cửa"), "{commune}");
+        // Cells join without spaces: maximum 100, applicable 96 (3.2 is worth 4).
+        assert!(commune.contains("(2025)10096"), "the maximum drops: {commune}");
+
+        // Setting the attribute back to unknown restores the full maximum.
+        c.get(&format!("/units/{tanlap}/attributes")).await;
+        let r = c.post(&format!("/units/{tanlap}/attributes"), &[("has_one_stop_shop", ""), ("has_procedures", "yes")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = c.get(&format!("/units/{tanlap}")).await;
+        let rows = page.texts("#applicable-frameworks tbody tr");
+        let commune = rows.iter().find(|r| r.contains("xã, phường")).unwrap();
+        assert!(commune.contains("(2025)100100"), "{commune}");
+        let attrs = db.store.unit_attributes(tanlap).await.unwrap();
+        assert_eq!(attrs.get("has_procedures"), Some(&true));
+        assert_eq!(attrs.get("has_one_stop_shop"), None);
+        let bad = c.post(&format!("/units/{tanlap}/attributes"), &[("has_procedures", "maybe")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    }
+}
