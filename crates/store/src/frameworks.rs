@@ -192,3 +192,109 @@ impl Store {
         }
     }
 }
+
+/// A field of a framework with the unit that leads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldLead {
+    pub field_code: String,
+    pub field_name: String,
+    /// The lead unit: the administrator's choice, else the file's `lead_unit` code if that
+    /// unit exists.
+    pub unit: Option<chiso_core::ids::UnitId>,
+    /// Whether the administrator changed it from the file's default.
+    pub overridden: bool,
+}
+
+impl Store {
+    /// Each field of a framework with its lead unit.
+    pub async fn field_leads(&self, id: FrameworkId) -> Result<Vec<FieldLead>, StoreError> {
+        let (_, f) = self.framework(id).await?;
+        let overrides: Vec<(String, i64)> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT field_code, unit_id FROM framework_field_leads WHERE framework_id = $1",
+            )
+            .bind(id.0)
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut out = Vec::new();
+        for field in &f.fields {
+            let chosen = overrides
+                .iter()
+                .find(|(c, _)| *c == field.code)
+                .map(|(_, u)| chiso_core::ids::UnitId(*u));
+            let default = match &field.lead_unit {
+                Some(code) => self.unit_by_code(code).await?.map(|u| u.id),
+                None => None,
+            };
+            out.push(FieldLead {
+                field_code: field.code.clone(),
+                field_name: field.name.clone(),
+                unit: chosen.or(default),
+                overridden: chosen.is_some(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sets the unit that leads a field (overriding the file's default), with an audit entry.
+    pub async fn set_field_lead(
+        &self,
+        id: FrameworkId,
+        field_code: &str,
+        unit: chiso_core::ids::UnitId,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let before = self.field_leads(id).await?;
+        let Some(field) = before.iter().find(|l| l.field_code == field_code) else {
+            return Err(StoreError::NotFound);
+        };
+        if field.unit == Some(unit) && field.overridden {
+            return Ok(());
+        }
+        transaction!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO framework_field_leads (framework_id, field_code, unit_id) VALUES ($1, $2, $3) \
+                 ON CONFLICT (framework_id, field_code) DO UPDATE SET unit_id = $3",
+            )
+            .bind(id.0)
+            .bind(field_code)
+            .bind(unit.0)
+            .execute(&mut *tx)
+            .await?;
+            let entry = NewEntry::new(
+                now,
+                by,
+                "framework.field_lead",
+                "framework",
+                id,
+                format!("{field_code} {}", field.field_name),
+            )
+            .before(&serde_json::json!({ "unit_id": field.unit.map(|u| u.0) }))
+            .after(&serde_json::json!({ "unit_id": unit.0 }));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+
+    /// The fields a unit leads, across the latest version of every framework code.
+    pub async fn fields_led_by(
+        &self,
+        unit: chiso_core::ids::UnitId,
+    ) -> Result<Vec<(FrameworkSummary, FieldLead)>, StoreError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for s in self.list_frameworks().await? {
+            if !seen.insert(s.code.clone()) {
+                continue;
+            }
+            for lead in self.field_leads(s.id).await? {
+                if lead.unit == Some(unit) {
+                    out.push((s.clone(), lead));
+                }
+            }
+        }
+        Ok(out)
+    }
+}

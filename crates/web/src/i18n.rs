@@ -197,6 +197,11 @@ texts! {
     not_counted: "không tính vào điểm tối đa", "not counted in the maximum";
     download_yaml: "Tải YAML", "Download YAML";
     framework_clone: "Tạo bản cho năm", "Copy for year";
+    assign_leads: "Phân công đơn vị chủ trì", "Assign lead units";
+    assign_leads_help: "Mỗi lĩnh vực có một sở chủ trì, mặc định theo bộ chỉ số. Tài khoản của sở chủ trì được giao nhập số liệu cho lĩnh vực đó.", "Each field has a lead department, by default the one in the framework. The lead department's accounts enter that field's figures.";
+    field: "Lĩnh vực", "Field";
+    changed_from_default: "đã đổi so với mặc định", "changed from the default";
+    fields_led: "Lĩnh vực do đơn vị chủ trì", "Fields this unit leads";
     yes: "Có", "Yes";
     no: "Không", "No";
     unknown: "Chưa xác định", "Unknown";

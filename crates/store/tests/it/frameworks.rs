@@ -38,3 +38,24 @@ chiso_store::backend_tests! {
         assert!(log[0].summary.starts_with("v2.yaml: test-department 2025 v2"));
     }
 }
+
+chiso_store::backend_tests! {
+    async fn field_leads_default_from_the_file_and_can_be_reassigned(store) {
+        store.seed_demo("hash", crate::now()).await.unwrap();
+        let id = store.import_framework(&good(), "good.yaml", &By::system("test"), crate::now()).await.unwrap();
+        let snv = store.unit_by_code("SNV").await.unwrap().unwrap().id;
+        let vp = store.unit_by_code("VP-UBND").await.unwrap().unwrap().id;
+        let stp = store.unit_by_code("STP").await.unwrap().unwrap().id;
+        let leads = store.field_leads(id).await.unwrap();
+        assert_eq!(leads.iter().map(|l| (l.field_code.as_str(), l.unit, l.overridden)).collect::<Vec<_>>(), vec![("1", Some(snv), false), ("2", Some(vp), false)]);
+        store.set_field_lead(id, "2", stp, &By::system("test"), crate::now()).await.unwrap();
+        let leads = store.field_leads(id).await.unwrap();
+        assert_eq!((leads[1].unit, leads[1].overridden), (Some(stp), true));
+        let led = store.fields_led_by(stp).await.unwrap();
+        assert_eq!(led.iter().map(|(_, l)| l.field_code.as_str()).collect::<Vec<_>>(), vec!["2"]);
+        assert!(store.fields_led_by(vp).await.unwrap().is_empty());
+        assert!(matches!(store.set_field_lead(id, "9", stp, &By::system("test"), crate::now()).await, Err(StoreError::NotFound)));
+        let log = store.audit_entries(&Filter { entity: Some("framework".into()), limit: 10, ..Filter::default() }).await.unwrap();
+        assert_eq!(log[0].action, "framework.field_lead");
+    }
+}

@@ -168,6 +168,8 @@ impl AccountForm {
 pub struct AccountFormPage {
     ctx: Ctx,
     id: Option<i64>,
+    /// Fields the account's unit leads ("2 Cải cách thể chế — Bộ chỉ số …").
+    fields_led: Vec<String>,
     form: AccountForm,
     units: Vec<(i64, String)>,
     roles: Vec<(&'static str, &'static str)>,
@@ -190,7 +192,23 @@ async fn form_page(
         .filter(|u| u.is_active_on(today))
         .collect();
     units.sort_by_cached_key(|u| (u.unit_type, collation_key(&u.name)));
+    let fields_led = match form.unit_id.parse::<i64>() {
+        Ok(unit) => state
+            .store
+            .fields_led_by(UnitId(unit))
+            .await?
+            .into_iter()
+            .map(|(f, l)| {
+                format!(
+                    "{} {} — {} ({})",
+                    l.field_code, l.field_name, f.name, f.year
+                )
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     Ok(AccountFormPage {
+        fields_led,
         units: units.into_iter().map(|u| (u.id.0, u.name)).collect(),
         roles: Role::ALL
             .iter()

@@ -272,6 +272,28 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<FrameworkPage, WebError> {
     let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    let units: std::collections::HashMap<chiso_core::ids::UnitId, String> = state
+        .store
+        .all_units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let leads: std::collections::HashMap<String, String> = state
+        .store
+        .field_leads(FrameworkId(id))
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            l.unit
+                .and_then(|u| units.get(&u))
+                .map(|n| (l.field_code, n.clone()))
+        })
+        .collect();
+    let mut rows = node_rows(&f, ctx.lang);
+    for r in rows.iter_mut().filter(|r| r.depth == 0) {
+        r.lead_unit = leads.get(&r.code).cloned().unwrap_or_default();
+    }
     Ok(FrameworkPage {
         id,
         can_manage: user.can(Action::ManageFrameworks, Target::Province),
@@ -280,10 +302,113 @@ pub async fn show(
         max: f.max.display(ctx.lang),
         survey_total: survey_total(&f, ctx.lang),
         shape: f.shape(),
-        rows: node_rows(&f, ctx.lang),
+        rows,
         f,
         ctx,
     })
+}
+
+/// A field and its lead unit, for the assignment form.
+pub struct LeadRow {
+    pub code: String,
+    pub name: String,
+    pub unit: Option<i64>,
+    pub overridden: bool,
+}
+
+impl LeadRow {
+    /// Whether `id` is the chosen unit (for the select).
+    pub fn is(&self, id: &i64) -> bool {
+        self.unit == Some(*id)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "framework_leads.html")]
+pub struct LeadsPage {
+    ctx: Ctx,
+    id: i64,
+    name: String,
+    rows: Vec<LeadRow>,
+    units: Vec<(i64, String)>,
+}
+
+/// The lead department of each field, for the administrator to change.
+pub async fn leads_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<LeadsPage, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let (summary, _) = state.store.framework(FrameworkId(id)).await?;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let mut units: Vec<chiso_core::units::Unit> = state
+        .store
+        .all_units()
+        .await?
+        .into_iter()
+        .filter(|u| u.unit_type == chiso_core::units::UnitType::Department && u.is_active_on(today))
+        .collect();
+    units.sort_by_cached_key(|u| chiso_core::text::collation_key(&u.name));
+    let rows = state
+        .store
+        .field_leads(FrameworkId(id))
+        .await?
+        .into_iter()
+        .map(|l| LeadRow {
+            code: l.field_code,
+            name: l.field_name,
+            unit: l.unit.map(|u| u.0),
+            overridden: l.overridden,
+        })
+        .collect();
+    Ok(LeadsPage {
+        ctx,
+        id,
+        name: summary.name,
+        rows,
+        units: units.into_iter().map(|u| (u.id.0, u.name)).collect(),
+    })
+}
+
+/// Saves changed lead departments (`field_<code>` = unit id).
+pub async fn leads_save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let current = state.store.field_leads(FrameworkId(id)).await?;
+    for (key, value) in pairs {
+        let Some(code) = key.strip_prefix("field_") else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let unit = value
+            .parse::<i64>()
+            .map(chiso_core::ids::UnitId)
+            .map_err(|_| WebError::BadRequest(format!("{key}: \"{value}\"")))?;
+        state.store.unit(unit).await?;
+        if current
+            .iter()
+            .any(|l| l.field_code == code && l.unit == Some(unit))
+        {
+            continue;
+        }
+        state
+            .store
+            .set_field_lead(FrameworkId(id), code, unit, &user.by(), chrono::Utc::now())
+            .await?;
+    }
+    Ok(redirect_with(
+        &format!("/frameworks/{id}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
 }
 
 /// A stored framework as a file (`yaml` or `xlsx`).

@@ -72,6 +72,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/frameworks/{id}", get(frameworks::show))
         .route("/frameworks/{id}/download/{ext}", get(frameworks::download))
         .route("/frameworks/{id}/clone", post(frameworks::clone))
+        .route(
+            "/frameworks/{id}/leads",
+            get(frameworks::leads_form).post(frameworks::leads_save),
+        )
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

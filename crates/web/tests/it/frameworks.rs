@@ -131,3 +131,40 @@ web_tests! {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     }
 }
+
+web_tests! {
+    async fn lead_departments_are_reassigned_and_shown_on_accounts(db) {
+        for (name, f) in chiso_core::framework::library::all() {
+            db.store.import_framework(&f.unwrap(), name, &By::system("test"), chrono::Utc::now()).await.unwrap();
+        }
+        let province = db.store.latest_framework("par-province", 2024).await.unwrap().unwrap().0.id;
+        let mut c = Client::new(app(db.store.clone()));
+        c.login_demo("lan.noivu").await;
+        let page = c.get(&format!("/frameworks/{province}")).await;
+        let first_field = page.texts("#framework-tree tbody tr.depth-0");
+        assert!(first_field[1].ends_with("Sở Tư pháp"), "field 2 is led by Sở Tư pháp: {}", first_field[1]);
+
+        // Minh's account (Sở Tư pháp) is told which fields his unit leads.
+        let minh = db.store.account_for_login("minh.tuphap").await.unwrap().unwrap().0;
+        let form = c.get(&format!("/accounts/{}", minh.id)).await;
+        assert!(form.text("#fields-led").contains("2 Cải cách thể chế"), "{}", form.text("#fields-led"));
+
+        // Reassign field 2 to Văn phòng UBND tỉnh.
+        let vp = db.store.unit_by_code("VP-UBND").await.unwrap().unwrap().id.to_string();
+        let leads = c.get(&format!("/frameworks/{province}/leads")).await;
+        assert_eq!(leads.count("#leads-form tbody tr"), 8);
+        let r = c.post(&format!("/frameworks/{province}/leads"), &[("field_2", &vp)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = c.get(&format!("/frameworks/{province}")).await;
+        assert!(page.texts("#framework-tree tbody tr.depth-0")[1].ends_with("Văn phòng Ủy ban nhân dân tỉnh"));
+        // The provincial field is no longer his unit's (it may still lead fields elsewhere).
+        let form = c.get(&format!("/accounts/{}", minh.id)).await;
+        let led = form.texts("#fields-led li");
+        assert!(!led.iter().any(|l| l.contains("cấp tỉnh")), "{led:?}");
+
+        // Only administrators assign.
+        let mut m = Client::new(app(db.store.clone()));
+        m.login_demo("minh.tuphap").await;
+        assert_eq!(m.get(&format!("/frameworks/{province}/leads")).await.status, StatusCode::FORBIDDEN);
+    }
+}
