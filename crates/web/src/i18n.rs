@@ -198,6 +198,10 @@ texts! {
     download_yaml: "Tải YAML", "Download YAML";
     framework_clone: "Tạo bản cho năm", "Copy for year";
     assign_leads: "Phân công đơn vị chủ trì", "Assign lead units";
+    framework_edit: "Sửa", "Edit";
+    framework_edit_help: "Sửa tên, điểm tối đa, hướng dẫn và tài liệu kiểm chứng; hệ thống kiểm tra ngay khi bạn gõ. Khi lưu, bộ chỉ số được lưu thành phiên bản mới; phiên bản cũ giữ nguyên. Cách chấm và cấu trúc cây sửa qua tệp Excel hoặc YAML.", "Edit names, maxima, guidance and evidence; each change is checked as you type. Saving stores a new version; the old one stays as it was. Scoring rules and the tree's shape are edited through the Excel or YAML file.";
+    framework_edit_save: "Lưu thành phiên bản", "Store as version";
+    edit_no_problems: "Không có lỗi.", "No problems.";
     assign_leads_help: "Mỗi lĩnh vực có một sở chủ trì, mặc định theo bộ chỉ số. Tài khoản của sở chủ trì được giao nhập số liệu cho lĩnh vực đó.", "Each field has a lead department, by default the one in the framework. The lead department's accounts enter that field's figures.";
     field: "Lĩnh vực", "Field";
     changed_from_default: "đã đổi so với mặc định", "changed from the default";

@@ -308,6 +308,205 @@ pub async fn show(
     })
 }
 
+/// A node's editable values, as the edit form shows them.
+pub struct EditRow {
+    pub code: String,
+    pub depth: usize,
+    pub name: String,
+    pub max: String,
+    pub has_max: bool,
+    pub guidance: String,
+    pub evidence: String,
+    pub rule: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "framework_edit.html")]
+pub struct EditPage {
+    ctx: Ctx,
+    id: i64,
+    name: String,
+    next_version: u32,
+    rows: Vec<EditRow>,
+    problems: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "framework_edit_problems.html")]
+pub struct EditProblems {
+    ctx: Ctx,
+    problems: Vec<String>,
+}
+
+fn edit_rows(f: &Framework, lang: Lang) -> Vec<EditRow> {
+    f.walk()
+        .into_iter()
+        .map(|l| EditRow {
+            code: l.node.code.clone(),
+            depth: l.depth,
+            name: l.node.name.clone(),
+            max: l.node.max.map(|m| m.display(lang)).unwrap_or_default(),
+            has_max: l.node.max.is_some(),
+            guidance: l.node.guidance.clone().unwrap_or_default(),
+            evidence: l.node.evidence.clone().unwrap_or_default(),
+            rule: l
+                .node
+                .rule
+                .as_ref()
+                .map(|r| rule_label(r, lang))
+                .unwrap_or(""),
+        })
+        .collect()
+}
+
+/// Applies edited values (`name_<code>`, `max_<code>`, `guidance_<code>`, `evidence_<code>`)
+/// to a copy of `f`. Values that cannot be read become problems; the rest is validated.
+fn apply_edits(f: &Framework, pairs: &[(String, String)], lang: Lang) -> (Framework, Vec<String>) {
+    use std::collections::HashMap;
+    let values: HashMap<&str, &str> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    let mut edited = f.clone();
+    fn visit(
+        nodes: &mut [chiso_core::framework::Node],
+        values: &HashMap<&str, &str>,
+        problems: &mut Vec<String>,
+        lang: Lang,
+    ) {
+        for n in nodes {
+            let key = |what: &str| format!("{what}_{}", n.code);
+            if let Some(v) = values.get(key("name").as_str()) {
+                n.name = chiso_core::text::clean(v);
+            }
+            if let Some(v) = values.get(key("max").as_str()) {
+                match Points::parse(v) {
+                    Some(p) => n.max = Some(p),
+                    None if v.trim().is_empty() && n.max.is_none() => {}
+                    None => problems.push(match lang {
+                        Lang::Vi => format!("{}: \"{v}\" không phải là số điểm", n.code),
+                        Lang::En => format!("{}: \"{v}\" is not a number of points", n.code),
+                    }),
+                }
+            }
+            if let Some(v) = values.get(key("guidance").as_str()) {
+                n.guidance = Some(chiso_core::text::clean(v)).filter(|s| !s.is_empty());
+            }
+            if let Some(v) = values.get(key("evidence").as_str()) {
+                n.evidence = Some(chiso_core::text::clean(v)).filter(|s| !s.is_empty());
+            }
+            visit(&mut n.children, values, problems, lang);
+        }
+    }
+    visit(&mut edited.fields, &values, &mut problems, lang);
+    if let Some(v) = values.get("framework_max") {
+        match Points::parse(v) {
+            Some(p) => edited.max = p,
+            None => problems.push(format!("\"{v}\"")),
+        }
+    }
+    problems.extend(
+        chiso_core::framework::validate::validate(&edited)
+            .iter()
+            .map(|p| p.message(lang)),
+    );
+    (edited, problems)
+}
+
+/// The edit form: every node's name, maximum, guidance and evidence.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<EditPage, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    let latest = state
+        .store
+        .latest_framework(&f.code, f.year)
+        .await?
+        .map(|(s, _)| s.version)
+        .unwrap_or(f.version);
+    Ok(EditPage {
+        id,
+        name: f.name.clone(),
+        next_version: latest + 1,
+        rows: edit_rows(&f, ctx.lang),
+        problems: Vec::new(),
+        ctx,
+    })
+}
+
+/// Checks edited values as they are typed (htmx): the list of problems, or none.
+pub async fn edit_check(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<EditProblems, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    let (_, problems) = apply_edits(&f, &pairs, ctx.lang);
+    Ok(EditProblems { ctx, problems })
+}
+
+/// Stores the edited framework as the next version, if it is valid.
+pub async fn edit_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let (_, f) = state.store.framework(FrameworkId(id)).await?;
+    let (mut edited, problems) = apply_edits(&f, &pairs, ctx.lang);
+    let latest = state
+        .store
+        .latest_framework(&f.code, f.year)
+        .await?
+        .map(|(s, _)| s.version)
+        .unwrap_or(f.version);
+    if !problems.is_empty() {
+        let page = EditPage {
+            id,
+            name: f.name.clone(),
+            next_version: latest + 1,
+            rows: edit_rows(&edited, ctx.lang),
+            problems,
+            ctx,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    edited.version = latest + 1;
+    let mut unchanged = edited.clone();
+    unchanged.version = f.version;
+    if unchanged == f {
+        return Ok(redirect_with(
+            &format!("/frameworks/{id}"),
+            Flash::Saved,
+            state.config.secure_cookies(),
+        ));
+    }
+    let new_id = state
+        .store
+        .import_framework(
+            &edited,
+            &format!("edit of #{id}"),
+            &user.by(),
+            chrono::Utc::now(),
+        )
+        .await?;
+    Ok(redirect_with(
+        &format!("/frameworks/{new_id}"),
+        Flash::FrameworkImported,
+        state.config.secure_cookies(),
+    ))
+}
+
 /// A field and its lead unit, for the assignment form.
 pub struct LeadRow {
     pub code: String,

@@ -73,6 +73,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/frameworks/{id}/download/{ext}", get(frameworks::download))
         .route("/frameworks/{id}/clone", post(frameworks::clone))
         .route(
+            "/frameworks/{id}/edit",
+            get(frameworks::edit_form).post(frameworks::edit_save),
+        )
+        .route("/frameworks/{id}/edit/check", post(frameworks::edit_check))
+        .route(
             "/frameworks/{id}/leads",
             get(frameworks::leads_form).post(frameworks::leads_save),
         )

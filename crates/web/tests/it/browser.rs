@@ -354,6 +354,23 @@ async fn a_framework_with_an_error_is_refused_on_its_row_then_imported_when_fixe
     b.shot("10-bo-chi-so").await;
     assert_eq!(served.db.store.list_frameworks().await.unwrap().len(), 1);
 
+    // Editing in place: a wrong maximum is reported while typing, before any save.
+    let id = served.db.store.list_frameworks().await.unwrap()[0].id;
+    b.client
+        .goto(&format!("{base}/frameworks/{id}/edit"))
+        .await
+        .unwrap();
+    b.wait("#edit-ok").await;
+    b.fill("#max-1\\.1", "2,5").await;
+    let problems = b.text("#edit-problem-list").await;
+    assert!(
+        problems.contains("1.1: điểm tối đa 2,5 nhưng các tiêu chí con cộng lại 2"),
+        "{problems}"
+    );
+    b.shot("11-sua-bo-chi-so-kiem-tra-khi-go").await;
+    b.fill("#max-1\\.1", "2").await;
+    b.wait("#edit-ok").await;
+
     let _ = std::fs::remove_dir_all(&dir);
     b.close().await;
     served.finish().await;

@@ -168,3 +168,39 @@ web_tests! {
         assert_eq!(m.get(&format!("/frameworks/{province}/leads")).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+web_tests! {
+    async fn nodes_are_edited_in_place_checked_as_typed_and_stored_as_a_new_version(db) {
+        let f = from_yaml(&good_yaml()).unwrap();
+        let id = db.store.import_framework(&f, "good.yaml", &By::system("test"), chrono::Utc::now()).await.unwrap();
+        let mut c = Client::new(app(db.store.clone()));
+        c.login_demo("lan.noivu").await;
+        let form = c.get(&format!("/frameworks/{id}/edit")).await;
+        assert_eq!(form.count("#edit-form tbody tr"), 11);
+        assert_eq!(form.text("#edit-form button.primary"), "Lưu thành phiên bản 2");
+
+        // As typed: a maximum that no longer adds up is reported at once; fixing it clears it.
+        let mut check = c.post(&format!("/frameworks/{id}/edit/check"), &[("max_1.1", "2,5")]).await;
+        check.body = format!("<div>{}</div>", check.body);
+        assert_eq!(
+            check.texts("#edit-problem-list li"),
+            vec!["1: điểm tối đa 4 nhưng các tiêu chí con cộng lại 4,5", "1.1: điểm tối đa 2,5 nhưng các tiêu chí con cộng lại 2"]
+        );
+        let check = c.post(&format!("/frameworks/{id}/edit/check"), &[("max_1.1", "2"), ("max_1.2", "hai")]).await;
+        assert_eq!(check.texts("#edit-problem-list li"), vec!["1.2: \"hai\" không phải là số điểm"]);
+        let check = c.post(&format!("/frameworks/{id}/edit/check"), &[("name_1.2", "Báo cáo CCHC quý")]).await;
+        assert!(check.body.contains("Không có lỗi."));
+
+        // An invalid save changes nothing; a valid one is a new version beside the old.
+        let r = c.post(&format!("/frameworks/{id}/edit"), &[("max_1.1", "2,5")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(db.store.list_frameworks().await.unwrap().len(), 1);
+        let r = c.post(&format!("/frameworks/{id}/edit"), &[("name_1.2", "Báo cáo CCHC quý"), ("guidance_1.2", "Gửi đúng hạn 4 báo cáo quý.")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let (v2, f2) = db.store.latest_framework("test-department", 2025).await.unwrap().unwrap();
+        assert_eq!(v2.version, 2);
+        assert_eq!(f2.node("1.2").unwrap().name, "Báo cáo CCHC quý");
+        assert_eq!(f2.node("1.2").unwrap().guidance.as_deref(), Some("Gửi đúng hạn 4 báo cáo quý."));
+        assert_eq!(db.store.framework(id).await.unwrap().1, f, "version 1 is untouched");
+    }
+}
