@@ -199,6 +199,10 @@ texts! {
     framework_clone: "Tạo bản cho năm", "Copy for year";
     assign_leads: "Phân công đơn vị chủ trì", "Assign lead units";
     framework_edit: "Sửa", "Edit";
+    library_title: "Thư viện bộ chỉ số có sẵn", "Built-in framework library";
+    library_help: "Bộ chỉ số cấp tỉnh theo 876/QĐ-BNV và các bộ chỉ số mẫu cho sở, xã và SIPAS. Phần đánh dấu Minh họa không phải số liệu chính thức; hãy sửa theo quyết định của tỉnh trước khi dùng.", "The provincial framework of 876/QĐ-BNV and sample frameworks for departments, communes and SIPAS. Parts marked Illustrative are not official; adapt them to the province's decision before use.";
+    library_load: "Nạp", "Load";
+    library_stored: "Đã có", "Stored";
     framework_edit_help: "Sửa tên, điểm tối đa, hướng dẫn và tài liệu kiểm chứng; hệ thống kiểm tra ngay khi bạn gõ. Khi lưu, bộ chỉ số được lưu thành phiên bản mới; phiên bản cũ giữ nguyên. Cách chấm và cấu trúc cây sửa qua tệp Excel hoặc YAML.", "Edit names, maxima, guidance and evidence; each change is checked as you type. Saving stores a new version; the old one stays as it was. Scoring rules and the tree's shape are edited through the Excel or YAML file.";
     framework_edit_save: "Lưu thành phiên bản", "Store as version";
     edit_no_problems: "Không có lỗi.", "No problems.";

@@ -36,11 +36,22 @@ pub struct FrameworkRow {
     pub created: String,
 }
 
+/// A built-in framework, for loading from the list page.
+pub struct LibraryRow {
+    pub index: usize,
+    pub file: &'static str,
+    pub name: String,
+    pub unit_type: &'static str,
+    pub year: i32,
+    pub stored: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "frameworks.html")]
 pub struct FrameworksPage {
     ctx: Ctx,
     rows: Vec<FrameworkRow>,
+    library: Vec<LibraryRow>,
     can_manage: bool,
 }
 
@@ -68,11 +79,73 @@ pub async fn list(
             created: ctx.time(&s.created_at),
         })
         .collect();
+    let can_manage = user.can(Action::ManageFrameworks, Target::Province);
+    let mut library = Vec::new();
+    if can_manage {
+        for (index, (file, parsed)) in chiso_core::framework::library::all()
+            .into_iter()
+            .enumerate()
+        {
+            let Ok(f) = parsed else { continue };
+            let stored = state
+                .store
+                .latest_framework(&f.code, f.year)
+                .await?
+                .is_some();
+            library.push(LibraryRow {
+                index,
+                file,
+                name: f.name.clone(),
+                unit_type: f.unit_type.label(ctx.lang),
+                year: f.year,
+                stored,
+            });
+        }
+    }
     Ok(FrameworksPage {
         rows,
-        can_manage: user.can(Action::ManageFrameworks, Target::Province),
+        library,
+        can_manage,
         ctx,
     })
+}
+
+/// Stores a built-in framework (unless that version is stored already).
+pub async fn load_built_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(index): Path<usize>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let (file, parsed) = chiso_core::framework::library::all()
+        .into_iter()
+        .nth(index)
+        .ok_or(WebError::NotFound)?;
+    let f = parsed.map_err(WebError::Internal)?;
+    let latest = state.store.latest_framework(&f.code, f.year).await?;
+    match decide_import(latest.as_ref().map(|(_, s)| s), &f) {
+        Ok(ImportDecision::Unchanged) => {
+            let id = latest.map(|(s, _)| s.id.0).unwrap_or_default();
+            Ok(redirect_with(
+                &format!("/frameworks/{id}"),
+                Flash::Saved,
+                state.config.secure_cookies(),
+            ))
+        }
+        Ok(_) => {
+            let id = state
+                .store
+                .import_framework(&f, file, &user.by(), chrono::Utc::now())
+                .await?;
+            Ok(redirect_with(
+                &format!("/frameworks/{id}"),
+                Flash::FrameworkImported,
+                state.config.secure_cookies(),
+            ))
+        }
+        Err(conflict) => Err(WebError::Conflict(conflict.message(&f, ctx.lang))),
+    }
 }
 
 /// A node as a row of the tree table.

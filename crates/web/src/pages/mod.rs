@@ -73,6 +73,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/frameworks/{id}/download/{ext}", get(frameworks::download))
         .route("/frameworks/{id}/clone", post(frameworks::clone))
         .route(
+            "/frameworks/library/{index}",
+            post(frameworks::load_built_in),
+        )
+        .route(
             "/frameworks/{id}/edit",
             get(frameworks::edit_form).post(frameworks::edit_save),
         )

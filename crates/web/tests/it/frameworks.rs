@@ -204,3 +204,29 @@ web_tests! {
         assert_eq!(db.store.framework(id).await.unwrap().1, f, "version 1 is untouched");
     }
 }
+
+web_tests! {
+    async fn the_library_loads_from_the_ui_and_excel_round_trips(db) {
+        let mut c = Client::new(app(db.store.clone()));
+        c.login_demo("lan.noivu").await;
+        let list = c.get("/frameworks").await;
+        assert_eq!(list.count("#library tbody tr"), 4);
+        let r = c.post("/frameworks/library/0", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let list = c.get("/frameworks").await;
+        assert_eq!(list.count("#frameworks tbody tr"), 1);
+        assert_eq!(list.count("#library form"), 3, "the loaded one shows as stored");
+        // Loading it again stores nothing more.
+        c.post("/frameworks/library/0", &[]).await;
+        assert_eq!(db.store.list_frameworks().await.unwrap().len(), 1);
+
+        // Excel round trip: download, upload unchanged, recognised as the stored version.
+        let id = db.store.list_frameworks().await.unwrap()[0].id;
+        let xlsx = c.get(&format!("/frameworks/{id}/download/xlsx")).await;
+        c.get("/frameworks/import").await;
+        let preview = c.upload("/frameworks/import", "file", "tai-ve.xlsx", &xlsx.bytes).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert_eq!(preview.text("#import-decision"), "Giống hệt phiên bản đã lưu; không có gì để lưu.");
+        assert_eq!(preview.count("#import-apply"), 0);
+    }
+}
