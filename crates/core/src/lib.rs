@@ -10,6 +10,7 @@ pub mod lang;
 pub mod password;
 pub mod policy;
 pub mod roles;
+pub mod round;
 pub mod text;
 pub mod throttle;
 pub mod units;
