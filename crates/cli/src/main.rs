@@ -53,6 +53,11 @@ enum Command {
         #[command(subcommand)]
         command: framework::FrameworkCommand,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Create an administrator account (for a new installation) and print its one-time password.
     CreateAdmin {
         /// Login name, e.g. lan.noivu.
@@ -64,6 +69,13 @@ enum Command {
         #[arg(long)]
         unit: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the score ledger's hash chain: exit 0 when intact, 1 naming the first
+    /// altered, removed or reordered entry.
+    Verify,
 }
 
 /// An error with the exit code it deserves.
@@ -167,6 +179,20 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             let result = framework::run_with_store(&store, command).await;
             store.close().await;
             result
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = open(&settings).await?;
+            let result = store.verify_ledger().await;
+            store.close().await;
+            match result.map_err(|e| Failure::env(e.to_string()))? {
+                Ok(n) => {
+                    println!("Sổ điểm nguyên vẹn: {n} bản ghi.");
+                    Ok(())
+                }
+                Err(broken) => Err(Failure::input(broken.message(chiso_core::lang::Lang::Vi))),
+            }
         }
         Command::CreateAdmin {
             username,

@@ -15,7 +15,10 @@ pub mod accounts;
 pub mod demo;
 mod error;
 pub mod frameworks;
+#[macro_use]
+pub mod ledger;
 pub mod login_attempts;
+pub mod rounds;
 mod search;
 pub mod sessions;
 pub mod settings;

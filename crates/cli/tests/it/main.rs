@@ -1,5 +1,6 @@
 //! The `chiso` binary, run as a person or a script would run it.
 
+mod audit;
 mod framework;
 mod http;
 mod servers;

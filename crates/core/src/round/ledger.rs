@@ -140,10 +140,16 @@ pub fn verify(entries: &[Entry]) -> Result<(), Broken> {
     let mut prev = GENESIS.to_string();
     for (expected_seq, e) in (1..).zip(entries) {
         if e.prev_hash != prev || e.seq != expected_seq {
-            return Err(Broken { seq: e.seq, why: BrokenWhy::Unlinked });
+            return Err(Broken {
+                seq: e.seq,
+                why: BrokenWhy::Unlinked,
+            });
         }
         if chain_hash(&e.prev_hash, e.seq, &e.event) != e.hash {
-            return Err(Broken { seq: e.seq, why: BrokenWhy::Altered });
+            return Err(Broken {
+                seq: e.seq,
+                why: BrokenWhy::Altered,
+            });
         }
         prev = e.hash.clone();
     }

@@ -3,6 +3,7 @@
 mod accounts;
 mod audit;
 mod frameworks;
+mod ledger;
 mod schema;
 mod sessions;
 mod units;

@@ -1,0 +1,102 @@
+use chiso_core::framework::yaml::from_yaml;
+use chiso_core::round::ledger::{BrokenWhy, Event, EventKind};
+use chiso_core::round::schedule::Schedule;
+use chiso_store::Store;
+use chiso_store::audit::By;
+use chrono::NaiveDate;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn round(store: &Store) -> (i64, i64) {
+    store.seed_demo("hash", crate::now()).await.unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/golden/frameworks/good.yaml"
+    ))
+    .unwrap();
+    let f = store
+        .import_framework(
+            &from_yaml(&text).unwrap(),
+            "good.yaml",
+            &By::system("test"),
+            crate::now(),
+        )
+        .await
+        .unwrap();
+    let stp = store.unit_by_code("STP").await.unwrap().unwrap().id;
+    let schedule = Schedule {
+        self_assessment_opens: day(2025, 12, 1),
+        submission_due: day(2025, 12, 25),
+        appraisal1_due: day(2026, 1, 10),
+        explanation_due: day(2026, 1, 13),
+        appraisal2_due: day(2026, 1, 15),
+    };
+    let r = store
+        .create_round(
+            f,
+            "Đánh giá năm 2025",
+            &schedule,
+            &[stp],
+            &By::system("test"),
+            crate::now(),
+        )
+        .await
+        .unwrap();
+    (r.0, stp.0)
+}
+
+fn event(round: i64, unit: i64, kind: EventKind, new: &str, reason: &str) -> Event {
+    Event {
+        round,
+        unit,
+        node: "1.2".into(),
+        kind,
+        actor: "tester".into(),
+        at: 1_765_000_000_000,
+        old_value: None,
+        new_value: Some(new.into()),
+        reason: reason.into(),
+    }
+}
+
+chiso_store::backend_tests! {
+    async fn the_ledger_chains_and_tampering_is_found(store) {
+        let (r, u) = round(&store).await;
+        store.append_ledger(vec![event(r, u, EventKind::SelfScore, "20000", "")]).await.unwrap();
+        store.append_ledger(vec![
+            event(r, u, EventKind::Appraisal1, "15000", "Thiếu báo cáo quý IV"),
+            event(r, u, EventKind::Explanation, "15000", "Đã bổ sung báo cáo"),
+        ]).await.unwrap();
+        assert_eq!(store.verify_ledger().await.unwrap(), Ok(3));
+        let history = store.ledger_for(r, u, "1.2").await.unwrap();
+        assert_eq!(history.iter().map(|e| e.event.kind).collect::<Vec<_>>(), vec![EventKind::SelfScore, EventKind::Appraisal1, EventKind::Explanation]);
+
+        // The table refuses edits; someone who disables that is still caught by the chain.
+        assert!(store.execute_raw("UPDATE score_ledger SET new_value = '20000' WHERE seq = 2").await.is_err());
+        let disable = match store.backend() {
+            chiso_store::Backend::Sqlite => "DROP TRIGGER score_ledger_no_update",
+            chiso_store::Backend::Postgres => "DROP TRIGGER score_ledger_no_update ON score_ledger",
+        };
+        store.execute_raw(disable).await.unwrap();
+        store.execute_raw("UPDATE score_ledger SET new_value = '20000' WHERE seq = 2").await.unwrap();
+        let broken = store.verify_ledger().await.unwrap().unwrap_err();
+        assert_eq!((broken.seq, broken.why), (2, BrokenWhy::Altered));
+    }
+
+    async fn concurrent_appends_never_fork_the_chain(store) {
+        let (r, u) = round(&store).await;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                s.append_ledger(vec![event(r, u, EventKind::SelfScore, &format!("{}", i * 2500), "")]).await
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        assert_eq!(store.verify_ledger().await.unwrap(), Ok(8));
+    }
+}
