@@ -17,6 +17,7 @@ mod error;
 pub mod frameworks;
 #[macro_use]
 pub mod ledger;
+pub mod entries;
 pub mod login_attempts;
 pub mod rounds;
 mod search;

@@ -4,6 +4,7 @@
 //!
 //! Pure decisions only: the store records what these functions allow.
 
+pub mod entry;
 pub mod ledger;
 pub mod phase;
 pub mod schedule;

@@ -100,3 +100,74 @@ chiso_store::backend_tests! {
         assert_eq!(store.verify_ledger().await.unwrap(), Ok(8));
     }
 }
+
+chiso_store::backend_tests! {
+    async fn a_stale_save_is_refused_with_what_is_stored(store) {
+        use chiso_core::framework::Points;
+        use chiso_core::round::entry::SelfEntry;
+        use chiso_store::entries::SaveOutcome;
+        let (r, u) = round(&store).await;
+        let minh = By::system("minh.tuphap");
+        let hoa = By::system("hoa.tuphap");
+        let first = SelfEntry { points: Points::parse("1.5"), explanation: "Đủ 4 báo cáo quý".into(), ..Default::default() };
+        let saved = store.save_self_entry(r, u, "1.2", &first, Points::parse("1.5"), 0, &minh, crate::now()).await.unwrap();
+        assert_eq!(saved, SaveOutcome::Saved { version: 1 });
+
+        // Two people opened version 1; Minh saves first, Hoa's save is refused and shown Minh's.
+        let minh_edit = SelfEntry { points: Points::parse("2"), ..first.clone() };
+        let hoa_edit = SelfEntry { points: Points::parse("1"), ..first.clone() };
+        assert_eq!(
+            store.save_self_entry(r, u, "1.2", &minh_edit, Points::parse("2"), 1, &minh, crate::now()).await.unwrap(),
+            SaveOutcome::Saved { version: 2 }
+        );
+        match store.save_self_entry(r, u, "1.2", &hoa_edit, Points::parse("1"), 1, &hoa, crate::now()).await.unwrap() {
+            SaveOutcome::Conflict(current) => {
+                assert_eq!(current.entry, minh_edit);
+                assert_eq!((current.version, current.updated_by.as_str()), (2, "minh.tuphap"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let now_stored = store.self_entry(r, u, "1.2").await.unwrap().unwrap();
+        assert_eq!(now_stored.self_points, Points::parse("2"));
+
+        // Every score change is in the ledger; saving only the explanation adds no score event.
+        let same_score = SelfEntry { explanation: "Bổ sung số hiệu văn bản".into(), ..minh_edit.clone() };
+        store.save_self_entry(r, u, "1.2", &same_score, Points::parse("2"), 2, &minh, crate::now()).await.unwrap();
+        let history = store.ledger_for(r, u, "1.2").await.unwrap();
+        assert_eq!(history.iter().map(|e| e.event.new_value.clone()).collect::<Vec<_>>(), vec![Some("15000".into()), Some("20000".into())]);
+        assert_eq!(history[1].event.old_value.as_deref(), Some("15000"));
+        assert_eq!(store.verify_ledger().await.unwrap(), Ok(2));
+    }
+}
+
+chiso_store::backend_tests! {
+    async fn two_racing_saves_one_wins_the_other_is_told(store) {
+        use chiso_core::framework::Points;
+        use chiso_core::round::entry::SelfEntry;
+        use chiso_store::entries::SaveOutcome;
+        let (r, u) = round(&store).await;
+        let base = SelfEntry { points: Points::parse("1"), ..Default::default() };
+        store.save_self_entry(r, u, "1.2", &base, Points::parse("1"), 0, &By::system("a"), crate::now()).await.unwrap();
+        for attempt in 0..5 {
+            let version = store.self_entry(r, u, "1.2").await.unwrap().unwrap().version;
+            let mut tasks = Vec::new();
+            for who in ["minh", "hoa"] {
+                let s = store.clone();
+                let e = SelfEntry { points: Points::parse(if who == "minh" { "1.5" } else { "2" }), ..Default::default() };
+                tasks.push(tokio::spawn(async move {
+                    s.save_self_entry(r, u, "1.2", &e, e.points, version, &By::system(who), crate::now()).await.unwrap()
+                }));
+            }
+            let mut saved = 0;
+            let mut told = 0;
+            for t in tasks {
+                match t.await.unwrap() {
+                    SaveOutcome::Saved { .. } => saved += 1,
+                    SaveOutcome::Conflict(_) => told += 1,
+                }
+            }
+            assert_eq!((saved, told), (1, 1), "attempt {attempt}");
+        }
+        assert_eq!(store.verify_ledger().await.unwrap().map(|n| n >= 1), Ok(true));
+    }
+}
