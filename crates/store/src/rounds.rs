@@ -69,3 +69,157 @@ impl Store {
         Ok(RoundId(id))
     }
 }
+
+/// A round as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundSummary {
+    pub id: RoundId,
+    pub framework: FrameworkId,
+    pub name: String,
+    pub phase: Phase,
+    pub schedule: Schedule,
+    pub units: i64,
+    pub submitted: i64,
+}
+
+/// A unit in a round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundUnit {
+    pub unit: UnitId,
+    pub state: UnitState,
+    pub extension_until: Option<chrono::NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    id: i64,
+    framework_id: i64,
+    name: String,
+    phase: String,
+    self_assessment_opens: chrono::NaiveDate,
+    submission_due: chrono::NaiveDate,
+    appraisal1_due: chrono::NaiveDate,
+    explanation_due: chrono::NaiveDate,
+    appraisal2_due: chrono::NaiveDate,
+    units: i64,
+    submitted: i64,
+}
+
+fn unit_state(code: &str) -> Option<UnitState> {
+    [
+        UnitState::Drafting,
+        UnitState::Submitted,
+        UnitState::Appraised1,
+        UnitState::Explained,
+        UnitState::Final,
+    ]
+    .into_iter()
+    .find(|s| s.code() == code)
+}
+
+impl Store {
+    /// Every round, newest first.
+    pub async fn list_rounds(&self) -> Result<Vec<RoundSummary>, StoreError> {
+        let rows: Vec<RoundRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.id, r.framework_id, r.name, r.phase, r.self_assessment_opens, r.submission_due, r.appraisal1_due, \
+                        r.explanation_due, r.appraisal2_due, \
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id) AS units, \
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id AND u.state <> 'drafting') AS submitted \
+                 FROM rounds r ORDER BY r.id DESC",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(RoundSummary {
+                    id: RoundId(r.id),
+                    framework: FrameworkId(r.framework_id),
+                    name: r.name,
+                    phase: Phase::from_code(&r.phase)
+                        .ok_or_else(|| StoreError::Corrupt(format!("phase {}", r.phase)))?,
+                    schedule: Schedule {
+                        self_assessment_opens: r.self_assessment_opens,
+                        submission_due: r.submission_due,
+                        appraisal1_due: r.appraisal1_due,
+                        explanation_due: r.explanation_due,
+                        appraisal2_due: r.appraisal2_due,
+                    },
+                    units: r.units,
+                    submitted: r.submitted,
+                })
+            })
+            .collect()
+    }
+
+    /// One round.
+    pub async fn round(&self, id: RoundId) -> Result<RoundSummary, StoreError> {
+        self.list_rounds()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The units of a round with their states.
+    pub async fn round_units(&self, id: RoundId) -> Result<Vec<RoundUnit>, StoreError> {
+        let rows: Vec<(i64, String, Option<chrono::NaiveDate>)> = read!(self, |pool| {
+            sqlx::query_as("SELECT unit_id, state, extension_until FROM round_units WHERE round_id = $1 ORDER BY unit_id")
+                .bind(id.0)
+                .fetch_all(pool)
+                .await
+        })?;
+        rows.into_iter()
+            .map(|(u, s, e)| {
+                Ok(RoundUnit {
+                    unit: UnitId(u),
+                    state: unit_state(&s)
+                        .ok_or_else(|| StoreError::Corrupt(format!("unit state {s}")))?,
+                    extension_until: e,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a round to another phase (the caller checked the change is allowed), logged with
+    /// the reason.
+    pub async fn set_round_phase(
+        &self,
+        id: RoundId,
+        from: Phase,
+        to: Phase,
+        reason: &str,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        transaction!(self, |tx| {
+            let changed = sqlx::query("UPDATE rounds SET phase = $2 WHERE id = $1 AND phase = $3")
+                .bind(id.0)
+                .bind(to.code())
+                .bind(from.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                // Someone else moved it first.
+                return Err(StoreError::Conflict(format!(
+                    "round {id} is no longer in {}",
+                    from.code()
+                )));
+            }
+            let entry = NewEntry::new(
+                now,
+                by,
+                "round.phase",
+                "round",
+                id,
+                format!("{} → {}", from.code(), to.code()),
+            )
+            .before(&serde_json::json!({ "phase": from.code() }))
+            .after(&serde_json::json!({ "phase": to.code(), "reason": reason }));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+}

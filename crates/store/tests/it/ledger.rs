@@ -171,3 +171,20 @@ chiso_store::backend_tests! {
         assert_eq!(store.verify_ledger().await.unwrap().map(|n| n >= 1), Ok(true));
     }
 }
+
+chiso_store::backend_tests! {
+    async fn rounds_list_their_units_and_move_through_phases(store) {
+        use chiso_core::round::phase::Phase;
+        use chiso_store::rounds::RoundId;
+        let (r, u) = round(&store).await;
+        let list = store.list_rounds().await.unwrap();
+        assert_eq!((list.len(), list[0].units, list[0].submitted, list[0].phase), (1, 1, 0, Phase::Preparing));
+        let units = store.round_units(RoundId(r)).await.unwrap();
+        assert_eq!(units[0].unit.0, u);
+        store.set_round_phase(RoundId(r), Phase::Preparing, Phase::SelfAssessment, "", &By::system("lan"), crate::now()).await.unwrap();
+        // A second, stale change is refused.
+        let stale = store.set_round_phase(RoundId(r), Phase::Preparing, Phase::SelfAssessment, "", &By::system("lan"), crate::now()).await;
+        assert!(matches!(stale, Err(chiso_store::StoreError::Conflict(_))), "{stale:?}");
+        assert_eq!(store.round(RoundId(r)).await.unwrap().phase, Phase::SelfAssessment);
+    }
+}

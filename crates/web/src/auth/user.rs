@@ -202,7 +202,7 @@ impl Ctx {
                 )
             })
         {
-            items.push(("/rounds", t.nav_rounds, false));
+            items.push(("/rounds", t.nav_rounds, true));
         }
         if can(Action::ViewResults) {
             items.push(("/results", t.nav_results, false));

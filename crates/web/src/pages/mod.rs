@@ -6,6 +6,7 @@ mod audit;
 mod dashboard;
 mod frameworks;
 mod login;
+mod rounds;
 mod units;
 
 use crate::AppState;
@@ -85,6 +86,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/frameworks/{id}/leads",
             get(frameworks::leads_form).post(frameworks::leads_save),
         )
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/new", get(rounds::new_form))
+        .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/phase", post(rounds::change_phase))
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

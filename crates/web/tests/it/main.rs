@@ -5,4 +5,5 @@ mod auth;
 mod browser;
 mod frameworks;
 mod pages;
+mod rounds;
 mod servers;
