@@ -32,6 +32,16 @@ pub enum SaveOutcome {
 }
 
 #[derive(sqlx::FromRow)]
+struct CodedEntryRow {
+    node_code: String,
+    entry: String,
+    self_points_scaled: Option<i64>,
+    version: i64,
+    updated_at: i64,
+    updated_by: String,
+}
+
+#[derive(sqlx::FromRow)]
 struct EntryRow {
     entry: String,
     self_points_scaled: Option<i64>,
@@ -52,6 +62,36 @@ fn stored(r: EntryRow) -> Result<StoredEntry, StoreError> {
 }
 
 impl Store {
+    /// Every stored entry of a unit in a round, by node code, in one query.
+    pub async fn self_entries(
+        &self,
+        round: i64,
+        unit: i64,
+    ) -> Result<std::collections::HashMap<String, StoredEntry>, StoreError> {
+        let rows: Vec<CodedEntryRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT node_code, entry, self_points_scaled, version, updated_at, updated_by FROM self_entries \
+                 WHERE round_id = $1 AND unit_id = $2",
+            )
+            .bind(round)
+            .bind(unit)
+            .fetch_all(pool)
+            .await
+        })?;
+        rows.into_iter()
+            .map(|r| {
+                let e = stored(EntryRow {
+                    entry: r.entry,
+                    self_points_scaled: r.self_points_scaled,
+                    version: r.version,
+                    updated_at: r.updated_at,
+                    updated_by: r.updated_by,
+                })?;
+                Ok((r.node_code, e))
+            })
+            .collect()
+    }
+
     /// The stored entry for one item, if any.
     pub async fn self_entry(
         &self,

@@ -223,3 +223,55 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// One unit's state in a round.
+    pub async fn round_unit(&self, round: RoundId, unit: UnitId) -> Result<RoundUnit, StoreError> {
+        self.round_units(round)
+            .await?
+            .into_iter()
+            .find(|u| u.unit == unit)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Moves a unit from one state to another (the caller applied the workflow), audited.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_unit_state(
+        &self,
+        round: RoundId,
+        unit: UnitId,
+        from: UnitState,
+        to: UnitState,
+        step: &str,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        transaction!(self, |tx| {
+            let changed = sqlx::query("UPDATE round_units SET state = $3 WHERE round_id = $1 AND unit_id = $2 AND state = $4")
+                .bind(round.0)
+                .bind(unit.0)
+                .bind(to.code())
+                .bind(from.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "unit {unit} in round {round}"
+                )));
+            }
+            let entry = NewEntry::new(
+                now,
+                by,
+                "round.unit_state",
+                "round",
+                round,
+                format!("{step}: {unit}"),
+            )
+            .before(&serde_json::json!({ "unit": unit.0, "state": from.code() }))
+            .after(&serde_json::json!({ "unit": unit.0, "state": to.code() }));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod dashboard;
 mod frameworks;
+mod grid;
 mod login;
 mod rounds;
 mod units;
@@ -90,6 +91,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/rounds/new", get(rounds::new_form))
         .route("/rounds/{id}", get(rounds::show))
         .route("/rounds/{id}/phase", post(rounds::change_phase))
+        .route("/rounds/{round}/units/{unit}", get(grid::show))
+        .route(
+            "/rounds/{round}/units/{unit}/items/{code}",
+            post(grid::save_item),
+        )
+        .route("/rounds/{round}/units/{unit}/submit", post(grid::submit))
+        .route(
+            "/rounds/{round}/units/{unit}/withdraw",
+            post(grid::withdraw),
+        )
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

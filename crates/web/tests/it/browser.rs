@@ -375,3 +375,98 @@ async fn a_framework_with_an_error_is_refused_on_its_row_then_imported_when_fixe
     b.close().await;
     served.finish().await;
 }
+
+#[tokio::test]
+async fn a_focal_point_scores_an_item_and_sees_the_computed_points() {
+    use chiso_core::round::phase::Phase;
+    use chiso_core::round::schedule::Schedule;
+    use chiso_store::audit::By;
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let served = Served::start().await;
+    let base = served.base.clone();
+    let store = &served.db.store;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/golden/frameworks/good.yaml"
+    ))
+    .unwrap();
+    let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
+    let fid = store
+        .import_framework(&f, "good.yaml", &By::system("t"), chrono::Utc::now())
+        .await
+        .unwrap();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let schedule = Schedule {
+        self_assessment_opens: days(-10),
+        submission_due: days(20),
+        appraisal1_due: days(30),
+        explanation_due: days(35),
+        appraisal2_due: days(40),
+    };
+    let stp = store.unit_by_code("STP").await.unwrap().unwrap().id;
+    let r = store
+        .create_round(
+            fid,
+            "Đánh giá năm nay",
+            &schedule,
+            &[stp],
+            &By::system("t"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    store
+        .set_round_phase(
+            r,
+            Phase::Preparing,
+            Phase::SelfAssessment,
+            "",
+            &By::system("t"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+
+    login(&b, &base, "minh.tuphap", chiso_core::demo::PASSWORD).await;
+    b.wait("#dashboard-title").await;
+    b.client
+        .goto(&format!("{base}/rounds/{r}/units/{stp}"))
+        .await
+        .unwrap();
+    b.fill("#item-2\\.1 input[name=numerator]", "412").await;
+    b.fill("#item-2\\.1 input[name=denominator]", "430").await;
+    b.click("#item-2\\.1 button[type=submit]").await;
+    // htmx swaps the item in place with the computed score.
+    let found = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//article[@id='item-2.1']//span[@class='score' and text()='1,9163']",
+        ))
+        .await;
+    if let Err(e) = found {
+        b.shot("12-tu-cham-diem-loi").await;
+        let src = b.client.source().await.unwrap_or_default();
+        let start = src.find("item-2.1").unwrap_or(0);
+        panic!(
+            "the computed score did not appear ({e}): {}",
+            &src[start..(start + 3000).min(src.len())]
+        );
+    }
+    b.shot("12-tu-cham-diem").await;
+    assert_eq!(
+        store
+            .self_entry(r.0, stp.0, "2.1")
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+    b.close().await;
+    served.finish().await;
+}

@@ -53,3 +53,106 @@ web_tests! {
         assert_eq!(m.post(&format!("/rounds/{id}/phase"), &[("to", "self_assessment")]).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+/// A round on the golden framework for Sở Tư pháp, open for self-assessment today.
+async fn open_round(db: &chiso_store::testing::TestDb) -> (i64, i64) {
+    use chiso_core::round::phase::Phase;
+    use chiso_core::round::schedule::Schedule;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/golden/frameworks/good.yaml"
+    ))
+    .unwrap();
+    let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
+    let fid = db
+        .store
+        .import_framework(&f, "good.yaml", &By::system("t"), chrono::Utc::now())
+        .await
+        .unwrap();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let schedule = Schedule {
+        self_assessment_opens: days(-10),
+        submission_due: days(20),
+        appraisal1_due: days(30),
+        explanation_due: days(35),
+        appraisal2_due: days(40),
+    };
+    let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id;
+    let r = db
+        .store
+        .create_round(
+            fid,
+            "Đánh giá thử",
+            &schedule,
+            &[stp],
+            &By::system("t"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    db.store
+        .set_round_phase(
+            r,
+            Phase::Preparing,
+            Phase::SelfAssessment,
+            "",
+            &By::system("t"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    (r.0, stp.0)
+}
+
+web_tests! {
+    async fn focal_points_score_their_fields_and_the_leader_submits(db) {
+        let (r, u) = open_round(&db).await;
+        let grid = format!("/rounds/{r}/units/{u}");
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        let page = minh.get(&grid).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.count("article.item"), 8);
+        // Minh works on field 2 only: its inputs are enabled, field 1's are not.
+        assert_eq!(page.count("#item-2\\.1 input[name=numerator]:not([disabled])"), 1);
+        assert_eq!(page.count("#item-1\\.2 input[name=points][disabled]"), 1);
+
+        // 412 of 430 dossiers on time → 2 × 412/430 = 1,9163 points, computed on save.
+        let mut saved = minh.post_raw(&format!("{grid}/items/2.1"), &[("_csrf", &minh.csrf.clone().unwrap()), ("version", "0"), ("numerator", "412"), ("denominator", "430"), ("explanation", "")], &[("hx-request", "true")]).await;
+        saved.body = format!("<div>{}</div>", saved.body);
+        assert_eq!(saved.text("#item-2\\.1 .score"), "1,9163");
+        assert_eq!(saved.text("#item-2\\.1 .ok-note"), "Đã lưu.");
+        // A save from a page opened before that one is refused and shows what is stored.
+        let mut stale = minh.post_raw(&format!("{grid}/items/2.1"), &[("_csrf", &minh.csrf.clone().unwrap()), ("version", "0"), ("numerator", "400"), ("denominator", "430")], &[("hx-request", "true")]).await;
+        stale.body = format!("<div>{}</div>", stale.body);
+        assert!(stale.text("#item-2\\.1 .field-error").starts_with("Tiêu chí vừa được lưu bởi người khác"), "{}", stale.body);
+        assert_eq!(stale.text("#item-2\\.1 .score"), "1,9163");
+        // Not his field.
+        let other = minh.post(&format!("{grid}/items/1.2"), &[("version", "0"), ("points", "1")]).await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+        // Not applicable needs a reason; the rule's errors are shown beside the item.
+        let mut na = minh.post_raw(&format!("{grid}/items/2.2"), &[("_csrf", &minh.csrf.clone().unwrap()), ("version", "0"), ("na", "1"), ("na_reason", "")], &[("hx-request", "true")]).await;
+        na.body = format!("<div>{}</div>", na.body);
+        assert_eq!(na.text("#item-2\\.2 .field-error"), "Cần ghi lý do không áp dụng.");
+
+        // The leader submits: editing closes; withdrawing reopens it.
+        let mut hoa = Client::new(app(db.store.clone()));
+        hoa.login_demo("hoa.tuphap").await;
+        let page = hoa.get(&grid).await;
+        assert_eq!(page.text("#progress tbody tr:nth-child(2) td.num"), "1/3");
+        let r2 = hoa.post(&format!("{grid}/submit"), &[]).await;
+        assert_eq!(r2.status, StatusCode::SEE_OTHER);
+        assert_eq!(hoa.get(&grid).await.text("#unit-state"), "Đã gửi");
+        let locked = minh.post(&format!("{grid}/items/2.1"), &[("version", "1"), ("numerator", "430"), ("denominator", "430")]).await;
+        assert_eq!(locked.status, StatusCode::BAD_REQUEST);
+        assert_eq!(minh.post(&format!("{grid}/submit"), &[]).await.status, StatusCode::FORBIDDEN);
+        hoa.post(&format!("{grid}/withdraw"), &[]).await;
+        assert_eq!(hoa.get(&grid).await.text("#unit-state"), "Đang tự đánh giá");
+        // Every score change is in the ledger.
+        let history = db.store.ledger_for(r, u, "2.1").await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].event.actor, "minh.tuphap");
+        assert_eq!(db.store.verify_ledger().await.unwrap(), Ok(1));
+    }
+}
