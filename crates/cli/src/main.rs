@@ -242,6 +242,7 @@ async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(
             }
         }
         load_library(&store).await?;
+        open_demo_rounds(&store).await?;
         if store
             .setting(chiso_store::settings::DEMO)
             .await
@@ -293,6 +294,82 @@ async fn load_library(store: &chiso_store::Store) -> Result<(), Failure> {
     }
     if loaded > 0 {
         println!("Built-in frameworks loaded: {loaded}.");
+    }
+    Ok(())
+}
+
+/// Opens this year's self-assessment for the demo's departments and communes (once), with
+/// dates around today so the December work can be tried at any time of year.
+async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
+    use chiso_core::round::phase::Phase;
+    use chiso_core::round::schedule::Schedule;
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    if store
+        .setting(chiso_store::settings::DEMO)
+        .await
+        .map_err(env)?
+        .is_none()
+        || !store.list_rounds().await.map_err(env)?.is_empty()
+    {
+        return Ok(());
+    }
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let schedule = Schedule {
+        self_assessment_opens: days(-7),
+        submission_due: days(21),
+        appraisal1_due: days(35),
+        explanation_due: days(40),
+        appraisal2_due: days(45),
+    };
+    let by = chiso_store::audit::By::system("demo");
+    for (code, name) in [
+        (
+            "par-department",
+            "Đánh giá Chỉ số CCHC các sở, ban, ngành (dữ liệu mẫu)",
+        ),
+        ("par-commune", "Đánh giá Chỉ số CCHC cấp xã (dữ liệu mẫu)"),
+    ] {
+        let Some((framework, f)) = store.latest_framework(code, 2025).await.map_err(env)? else {
+            continue;
+        };
+        let units: Vec<chiso_core::ids::UnitId> = store
+            .find_units(&chiso_store::units::UnitFilter {
+                unit_type: Some(f.unit_type),
+                active_on: Some(schedule.self_assessment_opens),
+                ..Default::default()
+            })
+            .await
+            .map_err(env)?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        let id = store
+            .create_round(
+                framework.id,
+                name,
+                &schedule,
+                &units,
+                &by,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(env)?;
+        store
+            .set_round_phase(
+                id,
+                Phase::Preparing,
+                Phase::SelfAssessment,
+                "",
+                &by,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(env)?;
+        println!(
+            "Demo round open for self-assessment: {name} ({} units).",
+            units.len()
+        );
     }
     Ok(())
 }

@@ -12,6 +12,15 @@ use chiso_core::units::UnitType;
 use chiso_store::audit::Filter;
 use chrono::Utc;
 
+/// An open round the account's unit takes part in.
+pub struct MyRound {
+    pub href: String,
+    pub name: String,
+    pub phase: &'static str,
+    pub state: &'static str,
+    pub due: String,
+}
+
 /// One line of recent activity.
 pub struct ActivityRow {
     pub when: String,
@@ -33,6 +42,7 @@ pub struct DashboardPage {
     show_counts: bool,
     activity: Vec<ActivityRow>,
     can_manage: bool,
+    my_rounds: Vec<MyRound>,
 }
 
 /// The dashboard.
@@ -79,7 +89,24 @@ pub async fn show(
         Vec::new()
     };
     let roles = account.roles.iter().map(|r| r.label(ctx.lang)).collect();
+    // Rounds the account's own unit is in, not yet closed: where a focal point or leader works.
+    let mut my_rounds = Vec::new();
+    for r in state.store.list_rounds().await? {
+        if r.phase == chiso_core::round::phase::Phase::Closed {
+            continue;
+        }
+        if let Ok(ru) = state.store.round_unit(r.id, account.unit).await {
+            my_rounds.push(MyRound {
+                href: format!("/rounds/{}/units/{}", r.id, account.unit),
+                name: r.name.clone(),
+                phase: r.phase.label(ctx.lang),
+                state: ru.state.label(ctx.lang),
+                due: chiso_core::format::date(r.schedule.submission_due),
+            });
+        }
+    }
     Ok(DashboardPage {
+        my_rounds,
         departments: count(UnitType::Department),
         communes: count(UnitType::Commune),
         accounts,

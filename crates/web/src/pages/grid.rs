@@ -530,3 +530,115 @@ pub async fn withdraw(
     )
     .await
 }
+
+/// One score event in an item's history.
+pub struct HistoryRow {
+    pub seq: i64,
+    pub when: String,
+    pub actor: String,
+    pub kind: &'static str,
+    pub old: String,
+    pub new: String,
+    pub reason: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "item_history.html")]
+pub struct HistoryPage {
+    ctx: Ctx,
+    round_id: i64,
+    unit_id: i64,
+    code: String,
+    name: String,
+    rows: Vec<HistoryRow>,
+}
+
+fn event_label(kind: chiso_core::round::ledger::EventKind, lang: Lang) -> &'static str {
+    use chiso_core::round::ledger::EventKind::*;
+    let vi = lang == Lang::Vi;
+    match kind {
+        SelfScore => {
+            if vi {
+                "Tự chấm"
+            } else {
+                "Self score"
+            }
+        }
+        Appraisal1 => {
+            if vi {
+                "Thẩm định lần 1"
+            } else {
+                "Appraisal 1"
+            }
+        }
+        Explanation => {
+            if vi {
+                "Giải trình"
+            } else {
+                "Explanation"
+            }
+        }
+        Appraisal2 => {
+            if vi {
+                "Thẩm định lần 2"
+            } else {
+                "Appraisal 2"
+            }
+        }
+        Final => {
+            if vi {
+                "Chốt điểm"
+            } else {
+                "Final"
+            }
+        }
+        AdminCorrection => {
+            if vi {
+                "Quản trị điều chỉnh"
+            } else {
+                "Admin correction"
+            }
+        }
+    }
+}
+
+/// Every score event of one item, oldest first, from the ledger.
+pub async fn history(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((round, unit, code)): Path<(i64, i64, String)>,
+) -> Result<HistoryPage, WebError> {
+    user.require(Action::ViewUnit, Target::Unit(UnitId(unit)))?;
+    let l = load(&state, round, unit).await?;
+    let node = l.framework.node(&code).ok_or(WebError::NotFound)?;
+    let show = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|s| s.parse::<i64>().ok())
+            .map(|x| Points::from_scaled(x).display(ctx.lang))
+            .unwrap_or_else(|| "—".into())
+    };
+    let rows = state
+        .store
+        .ledger_for(round, unit, &code)
+        .await?
+        .into_iter()
+        .map(|e| HistoryRow {
+            seq: e.seq,
+            when: ctx.time(&chiso_store::from_millis(e.event.at)),
+            actor: e.event.actor.clone(),
+            kind: event_label(e.event.kind, ctx.lang),
+            old: show(&e.event.old_value),
+            new: show(&e.event.new_value),
+            reason: e.event.reason.clone(),
+        })
+        .collect();
+    Ok(HistoryPage {
+        round_id: round,
+        unit_id: unit,
+        code: node.code.clone(),
+        name: node.name.clone(),
+        rows,
+        ctx,
+    })
+}

@@ -98,6 +98,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/rounds/{round}/units/{unit}/submit", post(grid::submit))
         .route(
+            "/rounds/{round}/units/{unit}/items/{code}/history",
+            get(grid::history),
+        )
+        .route(
             "/rounds/{round}/units/{unit}/withdraw",
             post(grid::withdraw),
         )

@@ -149,6 +149,11 @@ web_tests! {
         assert_eq!(minh.post(&format!("{grid}/submit"), &[]).await.status, StatusCode::FORBIDDEN);
         hoa.post(&format!("{grid}/withdraw"), &[]).await;
         assert_eq!(hoa.get(&grid).await.text("#unit-state"), "Đang tự đánh giá");
+        // The dashboard sends Minh to his unit's grid; the item's history shows the change.
+        let home = minh.get("/").await;
+        assert_eq!(home.html().select(&scraper::Selector::parse("#my-rounds a").unwrap()).next().unwrap().value().attr("href"), Some(grid.as_str()));
+        let h = minh.get(&format!("{grid}/items/2.1/history")).await;
+        assert_eq!(h.texts("#history tbody td"), vec!["1".to_string(), h.texts("#history tbody td")[1].clone(), "minh.tuphap".into(), "Tự chấm".into(), "—".into(), "1,9163".into(), "".into()]);
         // Every score change is in the ledger.
         let history = db.store.ledger_for(r, u, "2.1").await.unwrap();
         assert_eq!(history.len(), 1);
