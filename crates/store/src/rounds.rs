@@ -275,3 +275,40 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Gives one unit a later last day (or removes it with `None`), logged with the reason.
+    pub async fn set_extension(
+        &self,
+        round: RoundId,
+        unit: UnitId,
+        until: Option<chrono::NaiveDate>,
+        reason: &str,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let before = self.round_unit(round, unit).await?;
+        transaction!(self, |tx| {
+            sqlx::query(
+                "UPDATE round_units SET extension_until = $3 WHERE round_id = $1 AND unit_id = $2",
+            )
+            .bind(round.0)
+            .bind(unit.0)
+            .bind(until)
+            .execute(&mut *tx)
+            .await?;
+            let entry = NewEntry::new(
+                now,
+                by,
+                "round.extension",
+                "round",
+                round,
+                format!("{unit}: {reason}"),
+            )
+            .before(&serde_json::json!({ "unit": unit.0, "until": before.extension_until }))
+            .after(&serde_json::json!({ "unit": unit.0, "until": until, "reason": reason }));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+}

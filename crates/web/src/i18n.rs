@@ -234,6 +234,9 @@ texts! {
     grid_withdraw: "Rút lại để sửa", "Withdraw to edit";
     grid_conflict: "Tiêu chí vừa được lưu bởi người khác; đây là nội dung hiện tại. Hãy kiểm tra rồi lưu lại:", "Someone else just saved this item; here is what is stored now. Check it and save again:";
     grid_survey_item: "Điểm tiêu chí này lấy từ kết quả điều tra xã hội học.", "This item's points come from the survey.";
+    round_unit_actions: "Gia hạn, mở lại", "Extend, reopen";
+    round_unit_reopen: "Mở lại cho đơn vị sửa", "Reopen for the unit";
+    reason_required: "Cần ghi lý do.", "A reason is required.";
     my_rounds: "Đánh giá của đơn vị", "Your unit's assessments";
     item_history: "Lịch sử điểm", "Score history";
     history_empty: "Chưa có thay đổi điểm nào.", "No score change yet.";

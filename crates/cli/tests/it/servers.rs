@@ -62,7 +62,12 @@ fn serve_demo_answers_and_a_demo_login_works() {
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Xin chào, Nguyễn Thị Lan"));
     // The demo opens this year's self-assessment; Sở Nội vụ is one of the units.
-    assert!(home.body.contains("Đánh giá Chỉ số CCHC các sở, ban, ngành (dữ liệu mẫu)"), "{}", home.body);
+    assert!(
+        home.body
+            .contains("Đánh giá Chỉ số CCHC các sở, ban, ngành (dữ liệu mẫu)"),
+        "{}",
+        home.body
+    );
 }
 
 #[test]

@@ -91,6 +91,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/rounds/new", get(rounds::new_form))
         .route("/rounds/{id}", get(rounds::show))
         .route("/rounds/{id}/phase", post(rounds::change_phase))
+        .route("/rounds/{id}/units/{unit}/extension", post(rounds::extend))
+        .route("/rounds/{id}/units/{unit}/reopen", post(rounds::reopen))
         .route("/rounds/{round}/units/{unit}", get(grid::show))
         .route(
             "/rounds/{round}/units/{unit}/items/{code}",

@@ -301,6 +301,8 @@ pub struct UnitStateRow {
     pub name: String,
     pub state: &'static str,
     pub extension: String,
+    /// The administrator may reopen this unit's self-assessment now.
+    pub reopenable: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -346,6 +348,10 @@ pub async fn show(
             name: names.get(&u.unit).cloned().unwrap_or_default(),
             state: u.state.label(ctx.lang),
             extension: u.extension_until.map(date).unwrap_or_default(),
+            reopenable: u.state == chiso_core::round::workflow::UnitState::Submitted
+                && u.state
+                    .apply(chiso_core::round::workflow::Step::Reopen, round.phase, true)
+                    .is_ok(),
         })
         .collect();
     units.sort_by_cached_key(|u| chiso_core::text::collation_key(&u.name));
@@ -423,6 +429,90 @@ pub async fn change_phase(
     state
         .store
         .set_round_phase(round.id, round.phase, to, &reason, &user.by(), Utc::now())
+        .await?;
+    Ok(redirect_with(
+        &format!("/rounds/{id}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct UnitActionForm {
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Gives one unit a later last day (empty date removes it); a reason is required.
+pub async fn extend(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((id, unit)): Path<(i64, i64)>,
+    Form(form): Form<UnitActionForm>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageRounds, Target::Province)?;
+    let reason = chiso_core::text::clean(&form.reason);
+    if reason.is_empty() {
+        return Err(WebError::BadRequest(ctx.t.reason_required.to_string()));
+    }
+    let until = match form.until.trim() {
+        "" => None,
+        t => Some(
+            parse_date(t).ok_or_else(|| WebError::BadRequest(ctx.t.date_invalid.to_string()))?,
+        ),
+    };
+    state
+        .store
+        .set_extension(
+            RoundId(id),
+            chiso_core::ids::UnitId(unit),
+            until,
+            &reason,
+            &user.by(),
+            Utc::now(),
+        )
+        .await?;
+    Ok(redirect_with(
+        &format!("/rounds/{id}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
+}
+
+/// Reopens one unit's submitted self-assessment (a reason is required; logged).
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((id, unit)): Path<(i64, i64)>,
+    Form(form): Form<UnitActionForm>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageRounds, Target::Province)?;
+    let reason = chiso_core::text::clean(&form.reason);
+    if reason.is_empty() {
+        return Err(WebError::BadRequest(ctx.t.reason_required.to_string()));
+    }
+    let round = state.store.round(RoundId(id)).await?;
+    let unit = chiso_core::ids::UnitId(unit);
+    let ru = state.store.round_unit(round.id, unit).await?;
+    let to = ru
+        .state
+        .apply(chiso_core::round::workflow::Step::Reopen, round.phase, true)
+        .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
+    state
+        .store
+        .set_unit_state(
+            round.id,
+            unit,
+            ru.state,
+            to,
+            &format!("reopen ({reason})"),
+            &user.by(),
+            Utc::now(),
+        )
         .await?;
     Ok(redirect_with(
         &format!("/rounds/{id}"),

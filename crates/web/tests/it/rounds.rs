@@ -161,3 +161,53 @@ web_tests! {
         assert_eq!(db.store.verify_ledger().await.unwrap(), Ok(1));
     }
 }
+
+web_tests! {
+    async fn the_admin_extends_and_reopens_one_unit_with_a_reason(db) {
+        use chiso_core::round::phase::Phase;
+        use chiso_core::round::schedule::Schedule;
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/golden/frameworks/good.yaml")).unwrap();
+        let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
+        let fid = db.store.import_framework(&f, "good.yaml", &By::system("t"), chrono::Utc::now()).await.unwrap();
+        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+        let days = |n: i64| today + chrono::Duration::days(n);
+        // The submission deadline was yesterday.
+        let schedule = Schedule { self_assessment_opens: days(-20), submission_due: days(-1), appraisal1_due: days(10), explanation_due: days(15), appraisal2_due: days(20) };
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id;
+        let r = db.store.create_round(fid, "Trễ hạn", &schedule, &[stp], &By::system("t"), chrono::Utc::now()).await.unwrap();
+        db.store.set_round_phase(r, Phase::Preparing, Phase::SelfAssessment, "", &By::system("t"), chrono::Utc::now()).await.unwrap();
+        let grid = format!("/rounds/{r}/units/{stp}");
+
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        assert_eq!(minh.get(&grid).await.text(".notice"), "Ngoài thời hạn tự đánh giá: chỉ xem.");
+        let late = minh.post(&format!("{grid}/items/2.1"), &[("version", "0"), ("numerator", "1"), ("denominator", "2")]).await;
+        assert_eq!(late.status, StatusCode::BAD_REQUEST);
+        assert_eq!(late.text(".error-message"), "Đã hết hạn; liên hệ Sở Nội vụ nếu cần gia hạn cho đơn vị.");
+
+        let mut lan = Client::new(app(db.store.clone()));
+        lan.login_demo("lan.noivu").await;
+        lan.get(&format!("/rounds/{r}")).await;
+        let until = chiso_core::format::date(days(3));
+        assert_eq!(lan.post(&format!("/rounds/{r}/units/{stp}/extension"), &[("until", &until), ("reason", "")]).await.status, StatusCode::BAD_REQUEST);
+        let ok = lan.post(&format!("/rounds/{r}/units/{stp}/extension"), &[("until", &until), ("reason", "Đơn vị đề nghị gia hạn vì thay đổi nhân sự")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER);
+        minh.get(&grid).await;
+        let saved = minh.post(&format!("{grid}/items/2.1"), &[("version", "0"), ("numerator", "1"), ("denominator", "2")]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+        // Submitted, then reopened by the administrator for a correction.
+        let mut hoa = Client::new(app(db.store.clone()));
+        hoa.login_demo("hoa.tuphap").await;
+        hoa.get(&grid).await;
+        assert_eq!(hoa.post(&format!("{grid}/submit"), &[]).await.status, StatusCode::SEE_OTHER);
+        let page = lan.get(&format!("/rounds/{r}")).await;
+        assert_eq!(page.count(&format!("#unit-{stp} form[action$='/reopen']")), 1);
+        let reopened = lan.post(&format!("/rounds/{r}/units/{stp}/reopen"), &[("reason", "Sửa số liệu lĩnh vực 2")]).await;
+        assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+        assert_eq!(hoa.get(&grid).await.text("#unit-state"), "Đang tự đánh giá");
+        let log = db.store.audit_entries(&Filter { entity: Some("round".into()), limit: 10, ..Filter::default() }).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"round.extension") && actions.iter().filter(|a| **a == "round.unit_state").count() == 2, "{actions:?}");
+    }
+}
