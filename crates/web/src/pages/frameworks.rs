@@ -827,21 +827,7 @@ pub async fn import_preview(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageFrameworks, Target::Province)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("framework.yaml").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError::BadRequest(e.to_string()))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
+    let file = crate::pages::read_upload(&mut multipart, "framework.yaml").await?;
     let refuse = |ctx: Ctx, filename: String, errors: Vec<String>| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -854,7 +840,7 @@ pub async fn import_preview(
         )
             .into_response()
     };
-    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((filename, bytes)) = file else {
         let msg = ctx.t.import_no_file.to_string();
         return Ok(refuse(ctx, String::new(), vec![msg]));
     };

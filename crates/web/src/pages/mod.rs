@@ -204,6 +204,35 @@ impl FieldErrors {
     }
 }
 
+/// Reads the `file` field of an upload form: its name (or `default_name`) and bytes; `None`
+/// when no non-empty file was sent.
+pub async fn read_upload(
+    multipart: &mut axum::extract::Multipart,
+    default_name: &str,
+) -> Result<Option<(String, Vec<u8>)>, crate::WebError> {
+    let bad =
+        |e: axum::extract::multipart::MultipartError| crate::WebError::BadRequest(e.to_string());
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or(default_name).to_string();
+            let bytes = field.bytes().await.map_err(bad)?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    Ok(file.filter(|(_, b)| !b.is_empty()))
+}
+
+/// A reason the person must give (reopening, extending): cleaned, or a 400 saying so.
+pub fn required_reason(reason: &str, t: &crate::i18n::Texts) -> Result<String, crate::WebError> {
+    let r = chiso_core::text::clean(reason);
+    if r.is_empty() {
+        Err(crate::WebError::BadRequest(t.reason_required.to_string()))
+    } else {
+        Ok(r)
+    }
+}
+
 /// Parses a comma- or space-separated list of field codes ("1, 2; 5").
 pub fn parse_field_codes(input: &str) -> Vec<String> {
     let mut codes: Vec<String> = input

@@ -454,10 +454,7 @@ pub async fn extend(
     Form(form): Form<UnitActionForm>,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageRounds, Target::Province)?;
-    let reason = chiso_core::text::clean(&form.reason);
-    if reason.is_empty() {
-        return Err(WebError::BadRequest(ctx.t.reason_required.to_string()));
-    }
+    let reason = crate::pages::required_reason(&form.reason, ctx.t)?;
     let until = match form.until.trim() {
         "" => None,
         t => Some(
@@ -491,10 +488,7 @@ pub async fn reopen(
     Form(form): Form<UnitActionForm>,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageRounds, Target::Province)?;
-    let reason = chiso_core::text::clean(&form.reason);
-    if reason.is_empty() {
-        return Err(WebError::BadRequest(ctx.t.reason_required.to_string()));
-    }
+    let reason = crate::pages::required_reason(&form.reason, ctx.t)?;
     let round = state.store.round(RoundId(id)).await?;
     let unit = chiso_core::ids::UnitId(unit);
     let ru = state.store.round_unit(round.id, unit).await?;

@@ -739,22 +739,8 @@ pub async fn import_preview(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageUnits, Target::Province)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("units.csv").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| WebError::BadRequest(e.to_string()))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let file = crate::pages::read_upload(&mut multipart, "units.csv").await?;
+    let Some((filename, bytes)) = file else {
         let msg = ctx.t.import_no_file.to_string();
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
