@@ -158,19 +158,30 @@ impl Store {
         &self,
         id: FrameworkId,
     ) -> Result<(FrameworkSummary, Framework), StoreError> {
-        let summary = self
-            .list_frameworks()
-            .await?
-            .into_iter()
-            .find(|s| s.id == id)
-            .ok_or(StoreError::NotFound)?;
-        let json: String = read!(self, |pool| {
-            sqlx::query_scalar("SELECT definition FROM frameworks WHERE id = $1")
-                .bind(id.0)
-                .fetch_one(pool)
-                .await
+        let row: Option<(SummaryRow, String)> = read!(self, |pool| {
+            let summary: Option<SummaryRow> = sqlx::query_as(
+                "SELECT f.id, f.code, f.name, f.unit_type, f.year, f.version, f.decision, f.illustrative, f.max_scaled, \
+                        f.created_at, f.created_by, \
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM framework_nodes n WHERE n.framework_id = f.id) AS nodes \
+                 FROM frameworks f WHERE f.id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?;
+            match summary {
+                None => Ok::<_, sqlx::Error>(None),
+                Some(s) => {
+                    let json: String =
+                        sqlx::query_scalar("SELECT definition FROM frameworks WHERE id = $1")
+                            .bind(id.0)
+                            .fetch_one(pool)
+                            .await?;
+                    Ok(Some((s, json)))
+                }
+            }
         })?;
-        Ok((summary, definition_of(&json)?))
+        let (summary, json) = row.ok_or(StoreError::NotFound)?;
+        Ok((FrameworkSummary::try_from(summary)?, definition_of(&json)?))
     }
 
     /// The latest stored version with this code and year, if any.

@@ -100,7 +100,7 @@ texts! {
 
     units_help: "Danh sách đơn vị hành chính của tỉnh: sở, ban, ngành và xã, phường. Mặc định chỉ hiện các đơn vị còn hiệu lực hôm nay; xóa ô ngày để xem cả đơn vị đã giải thể (như cấp huyện trước 01/07/2025).", "The province's administrative units: departments and communes. By default only units valid today are shown; clear the date to include dissolved units (such as districts before 01/07/2025).";
     search: "Tìm", "Search";
-    units_search_placeholder: "Tên hoặc mã, có dấu hay không dấu", "Name or code, with or without accents";
+    units_search_hint: "Tên hoặc mã, có dấu hay không dấu", "Name or code, with or without accents";
     unit_type: "Loại đơn vị", "Unit type";
     all: "Tất cả", "All";
     valid_on: "Hiệu lực vào ngày", "Valid on";
