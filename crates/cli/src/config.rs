@@ -27,6 +27,8 @@ pub struct Settings {
     pub max_upload_mb: usize,
     /// Log filter, e.g. `info` or `chiso_web=debug,info`.
     pub log: String,
+    /// Folder where evidence files are stored (content-addressed by SHA-256).
+    pub evidence_dir: String,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             max_connections: 8,
             max_upload_mb: 20,
             log: "info,sqlx=warn,tower_http=warn".into(),
+            evidence_dir: "data/evidence".into(),
         }
     }
 }
@@ -91,6 +94,7 @@ impl Settings {
             trust_proxy: self.trust_proxy,
             password: chiso_web::PasswordParams::default(),
             max_upload_bytes: self.max_upload_mb.max(1) * 1024 * 1024,
+            evidence_dir: std::path::PathBuf::from(&self.evidence_dir),
         }
     }
 }

@@ -263,7 +263,8 @@ async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(
         "chiso is serving on http://{local} ({})",
         backend_name(&store)
     );
-    let state = chiso_web::AppState::new(store.clone(), settings.web_config());
+    let state = chiso_web::AppState::new(store.clone(), settings.web_config())
+        .map_err(|e| Failure::env(e.to_string()))?;
     chiso_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::env(format!("server error: {e}")))?;

@@ -14,6 +14,7 @@ pub mod units;
 pub mod accounts;
 pub mod demo;
 mod error;
+pub mod evidence;
 pub mod frameworks;
 #[macro_use]
 pub mod ledger;

@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub password: PasswordParams,
     /// Largest accepted form or upload body, in bytes.
     pub max_upload_bytes: usize,
+    /// Folder where evidence files are stored.
+    pub evidence_dir: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -26,7 +28,8 @@ impl Default for WebConfig {
             session_idle: Duration::hours(12),
             trust_proxy: false,
             password: PasswordParams::default(),
-            max_upload_bytes: 10 * 1024 * 1024,
+            max_upload_bytes: 20 * 1024 * 1024,
+            evidence_dir: std::path::PathBuf::from("data/evidence"),
         }
     }
 }

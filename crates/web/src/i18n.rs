@@ -237,6 +237,13 @@ texts! {
     round_unit_actions: "Gia hạn, mở lại", "Extend, reopen";
     round_unit_reopen: "Mở lại cho đơn vị sửa", "Reopen for the unit";
     reason_required: "Cần ghi lý do.", "A reason is required.";
+    evidence_add: "Thêm tài liệu kiểm chứng", "Add evidence";
+    evidence_file: "Tệp (PDF, Word, Excel, ảnh)", "File (PDF, Word, Excel, image)";
+    evidence_number: "Số văn bản", "Document number";
+    evidence_date: "Ngày ban hành", "Date issued";
+    evidence_issuer: "Cơ quan ban hành", "Issued by";
+    evidence_effective: "Ngày hiệu lực", "Effective date";
+    evidence_upload: "Tải lên", "Upload";
     my_rounds: "Đánh giá của đơn vị", "Your unit's assessments";
     item_history: "Lịch sử điểm", "Score history";
     history_empty: "Chưa có thay đổi điểm nào.", "No score change yet.";

@@ -27,15 +27,20 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    /// Evidence file contents.
+    pub files: chiso_store::evidence::Files,
 }
 
 impl AppState {
-    /// Builds the state for a store and configuration.
-    pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState {
+    /// Builds the state for a store and configuration; the evidence folder is created if
+    /// missing.
+    pub fn new(store: Store, config: WebConfig) -> Result<AppState, chiso_store::StoreError> {
+        let files = chiso_store::evidence::Files::local(&config.evidence_dir)?;
+        Ok(AppState {
             store,
             config: Arc::new(config),
-        }
+            files,
+        })
     }
 }
 

@@ -62,6 +62,8 @@ pub struct Item {
     pub version: i64,
     pub message: Option<(bool, String)>,
     pub conflict_by: String,
+    /// Documents backing the item: (id, label).
+    pub docs: Vec<(i64, String)>,
 }
 
 impl Item {
@@ -76,7 +78,27 @@ fn decimal_text(d: Option<Decimal>) -> String {
         .unwrap_or_default()
 }
 
-fn item(node: &Node, stored: Option<&StoredEntry>, editable: bool, lang: Lang) -> Item {
+fn doc_label(e: &chiso_store::evidence::Evidence) -> String {
+    let mut parts = vec![e.meta.file_name.clone()];
+    if !e.meta.doc_number.is_empty() {
+        parts.push(format!("số {}", e.meta.doc_number));
+    }
+    if let Some(d) = e.meta.doc_date {
+        parts.push(chiso_core::format::date(d));
+    }
+    if !e.meta.issuer.is_empty() {
+        parts.push(e.meta.issuer.clone());
+    }
+    parts.join(" · ")
+}
+
+fn item(
+    node: &Node,
+    stored: Option<&StoredEntry>,
+    editable: bool,
+    lang: Lang,
+    docs: Vec<(i64, String)>,
+) -> Item {
     let entry = stored.map(|s| s.entry.clone()).unwrap_or_default();
     let (kind, levels, num, den) = match &node.rule {
         Some(Rule::Levels { levels }) => (
@@ -140,7 +162,22 @@ fn item(node: &Node, stored: Option<&StoredEntry>, editable: bool, lang: Lang) -
         version: stored.map_or(0, |s| s.version),
         message: None,
         conflict_by: String::new(),
+        docs,
     }
+}
+
+/// The documents of each item of a unit in a round, for the grid.
+async fn docs_by_item(
+    state: &AppState,
+    round: i64,
+    unit: i64,
+) -> Result<std::collections::HashMap<String, Vec<(i64, String)>>, WebError> {
+    let mut out: std::collections::HashMap<String, Vec<(i64, String)>> =
+        std::collections::HashMap::new();
+    for (code, e) in state.store.evidence_for(round, UnitId(unit)).await? {
+        out.entry(code).or_default().push((e.id, doc_label(&e)));
+    }
+    Ok(out)
 }
 
 /// Progress of one field.
@@ -229,6 +266,7 @@ pub async fn show(
     let l = load(&state, round, unit).await?;
     let unit_row = state.store.unit(UnitId(unit)).await?;
     let entries = state.store.self_entries(round, unit).await?;
+    let docs = docs_by_item(&state, round, unit).await?;
     let exempt_nodes = applicability::exempt_nodes(&l.framework, &l.attributes);
     let exempt_codes: Vec<&str> = exempt_nodes.iter().map(|n| n.code.as_str()).collect();
     let is_exempt = |code: &str| {
@@ -249,7 +287,10 @@ pub async fn show(
             .collect();
         let items: Vec<Item> = leaves
             .iter()
-            .map(|n| item(n, entries.get(&n.code), editable, ctx.lang))
+            .map(|n| {
+                let d = docs.get(&n.code).cloned().unwrap_or_default();
+                item(n, entries.get(&n.code), editable, ctx.lang, d)
+            })
             .collect();
         let scored = leaves
             .iter()
@@ -399,6 +440,10 @@ pub async fn save_item(
         return Err(WebError::BadRequest(reason.message(ctx.lang)));
     }
     let stored = state.store.self_entry(round, unit, &code).await?;
+    let docs = docs_by_item(&state, round, unit)
+        .await?
+        .remove(&code)
+        .unwrap_or_default();
     let respond = |ctx: Ctx, mut i: Item, message: (bool, String)| -> Response {
         i.message = Some(message);
         if ctx.htmx {
@@ -420,14 +465,14 @@ pub async fn save_item(
     let (entry, version) = match entry_from(&pairs, ctx.lang) {
         Ok(x) => x,
         Err(m) => {
-            let i = item(&node, stored.as_ref(), true, ctx.lang);
+            let i = item(&node, stored.as_ref(), true, ctx.lang, docs.clone());
             return Ok(respond(ctx, i, (false, m)));
         }
     };
     let score = match self_score(&node, &entry) {
         Ok(s) => s,
         Err(p) => {
-            let mut i = item(&node, stored.as_ref(), true, ctx.lang);
+            let mut i = item(&node, stored.as_ref(), true, ctx.lang, docs.clone());
             // Keep what was typed so nothing is lost.
             i.explanation = entry.explanation.clone();
             let message = p.message(ctx.lang);
@@ -450,12 +495,12 @@ pub async fn save_item(
     {
         SaveOutcome::Saved { .. } => {
             let fresh = state.store.self_entry(round, unit, &code).await?;
-            let i = item(&node, fresh.as_ref(), true, ctx.lang);
+            let i = item(&node, fresh.as_ref(), true, ctx.lang, docs.clone());
             let msg = ctx.t.flash_saved.to_string();
             Ok(respond(ctx, i, (true, msg)))
         }
         SaveOutcome::Conflict(current) => {
-            let mut i = item(&node, Some(&current), true, ctx.lang);
+            let mut i = item(&node, Some(&current), true, ctx.lang, docs.clone());
             i.conflict_by = current.updated_by.clone();
             let msg = format!(
                 "{} {} ({})",
@@ -641,4 +686,137 @@ pub async fn history(
         rows,
         ctx,
     })
+}
+
+/// Uploads a document for an item: checked by content and size, stored once per content, with
+/// its number, date, issuer and effective date.
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((round, unit, code)): Path<(i64, i64, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let l = load(&state, round, unit).await?;
+    l.framework
+        .node(&code)
+        .filter(|n| n.is_leaf())
+        .ok_or(WebError::NotFound)?;
+    user.require(
+        Action::EnterSelfAssessment,
+        Target::UnitField(UnitId(unit), field_of(&code)),
+    )?;
+    if !l
+        .state
+        .may_edit_self_assessment(l.round.phase, l.window_open)
+    {
+        return Err(WebError::BadRequest(
+            chiso_core::round::workflow::StepRefused::Closed.message(ctx.lang),
+        ));
+    }
+    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut fields: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("tai-lieu").to_string();
+            file = Some((file_name, field.bytes().await.map_err(bad)?.to_vec()));
+        } else {
+            fields.insert(name, field.text().await.map_err(bad)?);
+        }
+    }
+    let Some((file_name, bytes)) = file else {
+        return Err(WebError::BadRequest(ctx.t.import_no_file.to_string()));
+    };
+    let kind = chiso_core::round::evidence::check(&bytes, state.config.max_upload_bytes)
+        .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
+    let date_of = |k: &str| -> Result<Option<chrono::NaiveDate>, WebError> {
+        match fields.get(k).map(|s| s.trim()).unwrap_or("") {
+            "" => Ok(None),
+            t => chiso_core::format::parse_date(t)
+                .map(Some)
+                .ok_or_else(|| WebError::BadRequest(format!("{}: {}", ctx.t.date_invalid, t))),
+        }
+    };
+    let file_name = chiso_core::round::evidence::safe_name(&file_name);
+    let meta = chiso_store::evidence::EvidenceMeta {
+        content_type: kind.content_type(&file_name).to_string(),
+        file_name,
+        doc_number: chiso_core::text::clean(
+            fields.get("doc_number").map(String::as_str).unwrap_or(""),
+        ),
+        doc_date: date_of("doc_date")?,
+        issuer: chiso_core::text::clean(fields.get("issuer").map(String::as_str).unwrap_or("")),
+        effective_date: date_of("effective_date")?,
+    };
+    let sha = chiso_core::round::evidence::sha256(&bytes);
+    let size = bytes.len() as i64;
+    // The content first: a document row never points at missing bytes.
+    state.files.put(&sha, bytes).await?;
+    state
+        .store
+        .attach_evidence(
+            round,
+            UnitId(unit),
+            &code,
+            &sha,
+            size,
+            &meta,
+            &user.by(),
+            Utc::now(),
+        )
+        .await?;
+    Ok(redirect_with(
+        &format!("/rounds/{round}/units/{unit}#item-{code}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
+}
+
+/// A document, for those who may see its unit: PDF and images shown in place, others downloaded.
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let e = state.store.evidence(id).await?;
+    user.require(Action::ViewUnit, Target::Unit(e.unit))?;
+    let bytes = state.files.get(&e.sha256).await?;
+    // The stored hash is checked on every read: a file altered on disk is not served.
+    if chiso_core::round::evidence::sha256(&bytes) != e.sha256 {
+        return Err(WebError::Internal(format!(
+            "evidence {id} does not match its SHA-256"
+        )));
+    }
+    let inline =
+        e.meta.content_type == "application/pdf" || e.meta.content_type.starts_with("image/");
+    let disposition = format!(
+        "{}; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        e.meta
+            .file_name
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            })
+            .collect::<String>()
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                e.meta.content_type.clone(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -100,6 +100,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/rounds/{round}/units/{unit}/submit", post(grid::submit))
         .route(
+            "/rounds/{round}/units/{unit}/items/{code}/evidence",
+            post(grid::upload_evidence),
+        )
+        .route("/evidence/{id}", get(grid::download_evidence))
+        .route(
             "/rounds/{round}/units/{unit}/items/{code}/history",
             get(grid::history),
         )

@@ -19,11 +19,19 @@ pub async fn demo_store(db: &TestDb) {
 }
 
 pub fn app(store: Store) -> Router {
-    let config = WebConfig {
+    chiso_web::router(AppState::new(store, test_config()).unwrap())
+}
+
+/// Cheap hashing, and evidence files in a folder of their own under the temp directory.
+pub fn test_config() -> WebConfig {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    WebConfig {
         password: PasswordParams::fast_for_tests(),
+        evidence_dir: std::env::temp_dir()
+            .join(format!("chiso-evidence-{}-{n}", std::process::id())),
         ..WebConfig::default()
-    };
-    chiso_web::router(AppState::new(store, config))
+    }
 }
 
 /// A response, read whole.

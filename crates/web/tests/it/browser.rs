@@ -5,7 +5,7 @@
 
 use crate::app::demo_store;
 use chiso_store::testing::TestDb;
-use chiso_web::{AppState, PasswordParams, WebConfig};
+use chiso_web::AppState;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -165,11 +165,7 @@ impl Served {
         demo_store(&db).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = WebConfig {
-            password: PasswordParams::fast_for_tests(),
-            ..WebConfig::default()
-        };
-        let state = AppState::new(db.store.clone(), config);
+        let state = AppState::new(db.store.clone(), crate::app::test_config()).unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(chiso_web::serve(listener, state, async {
             let _ = stopped.await;

@@ -211,3 +211,48 @@ web_tests! {
         assert!(actions.contains(&"round.extension") && actions.iter().filter(|a| **a == "round.unit_state").count() == 2, "{actions:?}");
     }
 }
+
+web_tests! {
+    async fn evidence_is_uploaded_checked_by_content_and_served_to_those_allowed(db) {
+        let (r, u) = open_round(&db).await;
+        let grid = format!("/rounds/{r}/units/{u}");
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        minh.get(&grid).await;
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+        let up = minh.upload(&format!("{grid}/items/2.1/evidence"), "file", "Quyết định 123-QĐ.pdf", pdf).await;
+        assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.body);
+        let page = minh.get(&grid).await;
+        let links = page.texts("#item-2\\.1 ul.docs a");
+        assert_eq!(links, vec!["Quyết định 123-QĐ.pdf"]);
+        let href = page.html().select(&scraper::Selector::parse("#item-2\\.1 ul.docs a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+        let got = minh.get(&href).await;
+        assert_eq!(got.status, StatusCode::OK, "{href}: {}", got.body);
+        assert_eq!(got.bytes, pdf.to_vec());
+        assert_eq!(got.headers.get("content-type").unwrap(), "application/pdf");
+        assert!(got.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("inline"));
+
+        // A program renamed .pdf is refused; nothing is linked.
+        let exe = minh.upload(&format!("{grid}/items/2.2/evidence"), "file", "bao-cao.pdf", b"MZ\x90\x00\x03 not a document").await;
+        assert_eq!(exe.status, StatusCode::BAD_REQUEST);
+        assert!(exe.text(".error-message").starts_with("Chỉ nhận PDF, Word, Excel hoặc ảnh"), "{}", exe.body);
+        assert_eq!(db.store.evidence_for(r, chiso_core::ids::UnitId(u)).await.unwrap().len(), 1);
+        // The same document backing a second item is stored once.
+        minh.get(&grid).await;
+        minh.upload(&format!("{grid}/items/2.2/evidence"), "file", "ban-sao.pdf", pdf).await;
+        let docs = db.store.evidence_for(r, chiso_core::ids::UnitId(u)).await.unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].1.id, docs[1].1.id);
+
+        // Another department's focal point may not read it; the council may.
+        // (The same app: evidence files live in one folder shared by every server.)
+        let mut thu = Client::new(minh.app.clone());
+        thu.login_demo("thu.tanlap").await;
+        assert_eq!(thu.get(&href).await.status, StatusCode::FORBIDDEN);
+        let mut tuan = Client::new(minh.app.clone());
+        tuan.login_demo("tuan.thamdinh").await;
+        assert_eq!(tuan.get(&href).await.status, StatusCode::OK);
+        let log = db.store.audit_entries(&Filter { entity: Some("evidence".into()), limit: 5, ..Filter::default() }).await.unwrap();
+        assert_eq!(log.len(), 2);
+    }
+}
