@@ -314,7 +314,7 @@ async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
     {
         return Ok(());
     }
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let today = chiso_core::format::vietnam_day(chrono::Utc::now());
     let days = |n: i64| today + chrono::Duration::days(n);
     let schedule = Schedule {
         self_assessment_opens: days(-7),

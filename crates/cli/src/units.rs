@@ -87,7 +87,7 @@ pub async fn run(store: &Store, command: UnitsCommand) -> Result<(), Failure> {
                 .map(str::to_ascii_lowercase);
             let bytes = match extension.as_deref() {
                 Some("xlsx") => {
-                    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+                    let today = chiso_core::format::vietnam_day(chrono::Utc::now());
                     chiso_reports::units::units_workbook(&units, today, Lang::Vi)
                         .map_err(|e| Failure::env(e.to_string()))?
                 }

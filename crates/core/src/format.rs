@@ -53,6 +53,19 @@ pub fn date_time(value: chrono::NaiveDateTime) -> String {
     value.format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// Vietnam's offset from UTC (no daylight saving).
+const VIETNAM_OFFSET_HOURS: i64 = 7;
+
+/// A moment as a wall-clock time in Vietnam.
+pub fn vietnam_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    t.naive_utc() + chrono::Duration::hours(VIETNAM_OFFSET_HOURS)
+}
+
+/// The calendar day in Vietnam at a moment (deadlines and validity are Vietnamese days).
+pub fn vietnam_day(t: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    vietnam_time(t).date()
+}
+
 /// Parses a date as people type it in forms and spreadsheets: `13/06/2024`, `13-06-2024`,
 /// `1/7/2025` or ISO `2024-06-13`.
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
@@ -125,6 +138,16 @@ mod tests {
         assert_eq!(integer(999, Lang::Vi), "999");
         assert_eq!(integer(-1000, Lang::Vi), "-1.000");
         assert_eq!(integer(0, Lang::Vi), "0");
+    }
+
+    #[test]
+    fn days_are_vietnamese_days() {
+        // 18:30 UTC on 31/12 is already 01/01 in Vietnam.
+        let t = chrono::DateTime::parse_from_rfc3339("2025-12-31T18:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(vietnam_day(t), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(date_time(vietnam_time(t)), "01/01/2026 01:30");
     }
 
     #[test]

@@ -244,7 +244,7 @@ impl Ctx {
 
     /// Formats a moment in Vietnam's time zone (UTC+7, no daylight saving).
     pub fn time(&self, value: &chrono::DateTime<chrono::Utc>) -> String {
-        let local = value.naive_utc() + chrono::Duration::hours(7);
+        let local = chiso_core::format::vietnam_time(*value);
         chiso_core::format::date_time(local)
     }
 }

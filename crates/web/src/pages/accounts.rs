@@ -183,7 +183,7 @@ async fn form_page(
     form: AccountForm,
     errors: FieldErrors,
 ) -> Result<AccountFormPage, WebError> {
-    let today = (Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let today = chiso_core::format::vietnam_day(Utc::now());
     let mut units: Vec<Unit> = state
         .store
         .all_units()

@@ -54,7 +54,7 @@ pub async fn show(
     let account = user.account();
     let unit = state.store.unit(account.unit).await?;
     let now = Utc::now();
-    let today = (now + chrono::Duration::hours(7)).date_naive();
+    let today = chiso_core::format::vietnam_day(now);
     let show_counts = user.can(Action::ViewResults, Target::Province)
         || user.can(Action::ManageUnits, Target::Province);
     let counts = if show_counts {

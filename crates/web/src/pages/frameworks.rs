@@ -614,7 +614,7 @@ pub async fn leads_form(
 ) -> Result<LeadsPage, WebError> {
     user.require(Action::ManageFrameworks, Target::Province)?;
     let (summary, _) = state.store.framework(FrameworkId(id)).await?;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let today = chiso_core::format::vietnam_day(chrono::Utc::now());
     let mut units: Vec<chiso_core::units::Unit> = state
         .store
         .all_units()

@@ -27,7 +27,7 @@ use chrono::Utc;
 use rust_decimal::Decimal;
 
 fn today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+    chiso_core::format::vietnam_day(Utc::now())
 }
 
 /// The field (top-level code) a node belongs to.

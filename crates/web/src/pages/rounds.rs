@@ -172,7 +172,7 @@ pub async fn new_form(
     user: CurrentUser,
 ) -> Result<RoundFormPage, WebError> {
     user.require(Action::ManageRounds, Target::Province)?;
-    let today = (Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let today = chiso_core::format::vietnam_day(Utc::now());
     let y = chrono::Datelike::year(&today);
     let d = |year: i32, m: u32, day: u32| {
         NaiveDate::from_ymd_opt(year, m, day)

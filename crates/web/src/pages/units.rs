@@ -37,7 +37,7 @@ pub struct UnitRow {
 }
 
 fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+    chiso_core::format::vietnam_day(Utc::now())
 }
 
 fn rows(units: &[Unit], all: &HashMap<UnitId, Unit>, lang: Lang, day: NaiveDate) -> Vec<UnitRow> {
