@@ -22,6 +22,57 @@ pub fn app(store: Store) -> Router {
     chiso_web::router(AppState::new(store, test_config()).unwrap())
 }
 
+/// A round on the golden framework for Sở Tư pháp, open for self-assessment, whose submission
+/// is due `due_in_days` from today (negative: already past). Returns (round id, unit id).
+pub async fn stp_round(store: &Store, due_in_days: i64) -> (i64, i64) {
+    use chiso_core::round::phase::Phase;
+    use chiso_core::round::schedule::Schedule;
+    use chiso_store::audit::By;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/golden/frameworks/good.yaml"
+    ))
+    .unwrap();
+    let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
+    let now = chrono::Utc::now();
+    let fid = store
+        .import_framework(&f, "good.yaml", &By::system("t"), now)
+        .await
+        .unwrap();
+    let due = chiso_core::format::vietnam_day(now) + chrono::Duration::days(due_in_days);
+    let schedule = Schedule {
+        self_assessment_opens: due - chrono::Duration::days(30),
+        submission_due: due,
+        appraisal1_due: due + chrono::Duration::days(10),
+        explanation_due: due + chrono::Duration::days(15),
+        appraisal2_due: due + chrono::Duration::days(20),
+    };
+    let stp = store.unit_by_code("STP").await.unwrap().unwrap().id;
+    let r = store
+        .create_round(
+            fid,
+            "Đánh giá thử",
+            &schedule,
+            &[stp],
+            &By::system("t"),
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .set_round_phase(
+            r,
+            Phase::Preparing,
+            Phase::SelfAssessment,
+            "",
+            &By::system("t"),
+            now,
+        )
+        .await
+        .unwrap();
+    (r.0, stp.0)
+}
+
 /// Cheap hashing, and evidence files in a folder of their own under the temp directory.
 pub fn test_config() -> WebConfig {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -374,57 +374,13 @@ async fn a_framework_with_an_error_is_refused_on_its_row_then_imported_when_fixe
 
 #[tokio::test]
 async fn a_focal_point_scores_an_item_and_sees_the_computed_points() {
-    use chiso_core::round::phase::Phase;
-    use chiso_core::round::schedule::Schedule;
-    use chiso_store::audit::By;
     let Some(b) = Browser::start().await else {
         return;
     };
     let served = Served::start().await;
     let base = served.base.clone();
     let store = &served.db.store;
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../core/tests/golden/frameworks/good.yaml"
-    ))
-    .unwrap();
-    let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
-    let fid = store
-        .import_framework(&f, "good.yaml", &By::system("t"), chrono::Utc::now())
-        .await
-        .unwrap();
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
-    let days = |n: i64| today + chrono::Duration::days(n);
-    let schedule = Schedule {
-        self_assessment_opens: days(-10),
-        submission_due: days(20),
-        appraisal1_due: days(30),
-        explanation_due: days(35),
-        appraisal2_due: days(40),
-    };
-    let stp = store.unit_by_code("STP").await.unwrap().unwrap().id;
-    let r = store
-        .create_round(
-            fid,
-            "Đánh giá năm nay",
-            &schedule,
-            &[stp],
-            &By::system("t"),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    store
-        .set_round_phase(
-            r,
-            Phase::Preparing,
-            Phase::SelfAssessment,
-            "",
-            &By::system("t"),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
+    let (r, stp) = crate::app::stp_round(store, 20).await;
 
     login(&b, &base, "minh.tuphap", chiso_core::demo::PASSWORD).await;
     b.wait("#dashboard-title").await;
@@ -456,7 +412,7 @@ async fn a_focal_point_scores_an_item_and_sees_the_computed_points() {
     b.shot("12-tu-cham-diem").await;
     assert_eq!(
         store
-            .self_entry(r.0, stp.0, "2.1")
+            .self_entry(r, stp, "2.1")
             .await
             .unwrap()
             .unwrap()

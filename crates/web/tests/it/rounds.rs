@@ -54,60 +54,9 @@ web_tests! {
     }
 }
 
-/// A round on the golden framework for Sở Tư pháp, open for self-assessment today.
-async fn open_round(db: &chiso_store::testing::TestDb) -> (i64, i64) {
-    use chiso_core::round::phase::Phase;
-    use chiso_core::round::schedule::Schedule;
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../core/tests/golden/frameworks/good.yaml"
-    ))
-    .unwrap();
-    let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
-    let fid = db
-        .store
-        .import_framework(&f, "good.yaml", &By::system("t"), chrono::Utc::now())
-        .await
-        .unwrap();
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
-    let days = |n: i64| today + chrono::Duration::days(n);
-    let schedule = Schedule {
-        self_assessment_opens: days(-10),
-        submission_due: days(20),
-        appraisal1_due: days(30),
-        explanation_due: days(35),
-        appraisal2_due: days(40),
-    };
-    let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id;
-    let r = db
-        .store
-        .create_round(
-            fid,
-            "Đánh giá thử",
-            &schedule,
-            &[stp],
-            &By::system("t"),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    db.store
-        .set_round_phase(
-            r,
-            Phase::Preparing,
-            Phase::SelfAssessment,
-            "",
-            &By::system("t"),
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    (r.0, stp.0)
-}
-
 web_tests! {
     async fn focal_points_score_their_fields_and_the_leader_submits(db) {
-        let (r, u) = open_round(&db).await;
+        let (r, u) = crate::app::stp_round(&db.store, 20).await;
         let grid = format!("/rounds/{r}/units/{u}");
         let mut minh = Client::new(app(db.store.clone()));
         minh.login_demo("minh.tuphap").await;
@@ -164,18 +113,9 @@ web_tests! {
 
 web_tests! {
     async fn the_admin_extends_and_reopens_one_unit_with_a_reason(db) {
-        use chiso_core::round::phase::Phase;
-        use chiso_core::round::schedule::Schedule;
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/golden/frameworks/good.yaml")).unwrap();
-        let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
-        let fid = db.store.import_framework(&f, "good.yaml", &By::system("t"), chrono::Utc::now()).await.unwrap();
-        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
-        let days = |n: i64| today + chrono::Duration::days(n);
         // The submission deadline was yesterday.
-        let schedule = Schedule { self_assessment_opens: days(-20), submission_due: days(-1), appraisal1_due: days(10), explanation_due: days(15), appraisal2_due: days(20) };
-        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id;
-        let r = db.store.create_round(fid, "Trễ hạn", &schedule, &[stp], &By::system("t"), chrono::Utc::now()).await.unwrap();
-        db.store.set_round_phase(r, Phase::Preparing, Phase::SelfAssessment, "", &By::system("t"), chrono::Utc::now()).await.unwrap();
+        let (r, stp) = crate::app::stp_round(&db.store, -1).await;
+        let days = |n: i64| chiso_core::format::vietnam_day(chrono::Utc::now()) + chrono::Duration::days(n);
         let grid = format!("/rounds/{r}/units/{stp}");
 
         let mut minh = Client::new(app(db.store.clone()));
@@ -214,7 +154,7 @@ web_tests! {
 
 web_tests! {
     async fn evidence_is_uploaded_checked_by_content_and_served_to_those_allowed(db) {
-        let (r, u) = open_round(&db).await;
+        let (r, u) = crate::app::stp_round(&db.store, 20).await;
         let grid = format!("/rounds/{r}/units/{u}");
         let mut minh = Client::new(app(db.store.clone()));
         minh.login_demo("minh.tuphap").await;
