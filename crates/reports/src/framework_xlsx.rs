@@ -42,7 +42,9 @@ const COLUMNS: [(&str, &str); 19] = [
     ("previous_code", "Mã năm trước"),
 ];
 
-/// Rule codes and their Vietnamese names in the "Cách chấm" column.
+/// Rule codes and their Vietnamese names in the "Cách chấm" column. These are part of the
+/// file format (workbooks in circulation use them), so they stay fixed even if the interface
+/// wording (`Rule::label`) changes; the reader also accepts the codes.
 const RULES: [(&str, &str); 8] = [
     ("manual", "Chấm điểm trực tiếp"),
     ("boolean", "Đạt / không đạt"),

@@ -146,6 +146,24 @@ impl Rule {
         }
     }
 
+    /// The interface label.
+    pub fn label(&self, lang: crate::lang::Lang) -> &'static str {
+        let (vi, en) = match self {
+            Rule::Manual { .. } => ("Chấm điểm trực tiếp", "Direct score"),
+            Rule::Boolean => ("Đạt / không đạt", "Met / not met"),
+            Rule::Levels { .. } => ("Theo mức", "Levels"),
+            Rule::Bands { .. } => ("Theo khoảng tỷ lệ", "Percentage bands"),
+            Rule::Proportional { .. } => ("Tỷ lệ thuận", "Proportional"),
+            Rule::Deduction { .. } => ("Điểm trừ", "Deduction"),
+            Rule::Bonus { .. } => ("Điểm thưởng", "Bonus"),
+            Rule::Survey { .. } => ("Điều tra XHH", "Survey"),
+        };
+        match lang {
+            crate::lang::Lang::Vi => vi,
+            crate::lang::Lang::En => en,
+        }
+    }
+
     /// Whether the node's max counts toward its parent's (bonus and deduction items do not).
     pub fn counts_toward_max(&self) -> bool {
         !matches!(self, Rule::Bonus { .. } | Rule::Deduction { .. })

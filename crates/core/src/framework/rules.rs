@@ -293,6 +293,12 @@ mod tests {
     }
 
     #[test]
+    fn rules_have_labels_in_both_languages() {
+        assert_eq!(plan_bands().label(Lang::Vi), "Theo khoảng tỷ lệ");
+        assert_eq!(Rule::Boolean.label(Lang::En), "Met / not met");
+    }
+
+    #[test]
     fn manual_scores_keep_to_range_and_steps() {
         let r = Rule::Manual { step: p("0.25") };
         assert_eq!(

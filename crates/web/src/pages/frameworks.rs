@@ -166,69 +166,6 @@ pub struct NodeRow {
     pub evidence: String,
 }
 
-/// The label of a scoring rule.
-pub fn rule_label(rule: &Rule, lang: Lang) -> &'static str {
-    let vi = lang == Lang::Vi;
-    match rule {
-        Rule::Manual { .. } => {
-            if vi {
-                "Chấm điểm trực tiếp"
-            } else {
-                "Direct score"
-            }
-        }
-        Rule::Boolean => {
-            if vi {
-                "Đạt / không đạt"
-            } else {
-                "Met / not met"
-            }
-        }
-        Rule::Levels { .. } => {
-            if vi {
-                "Theo mức"
-            } else {
-                "Levels"
-            }
-        }
-        Rule::Bands { .. } => {
-            if vi {
-                "Theo khoảng tỷ lệ"
-            } else {
-                "Percentage bands"
-            }
-        }
-        Rule::Proportional { .. } => {
-            if vi {
-                "Tỷ lệ thuận"
-            } else {
-                "Proportional"
-            }
-        }
-        Rule::Deduction { .. } => {
-            if vi {
-                "Điểm trừ"
-            } else {
-                "Deduction"
-            }
-        }
-        Rule::Bonus { .. } => {
-            if vi {
-                "Điểm thưởng"
-            } else {
-                "Bonus"
-            }
-        }
-        Rule::Survey { .. } => {
-            if vi {
-                "Điều tra XHH"
-            } else {
-                "Survey"
-            }
-        }
-    }
-}
-
 fn rule_detail(rule: &Rule, lang: Lang) -> String {
     let p = |x: &Points| x.display(lang);
     match rule {
@@ -294,7 +231,7 @@ fn node_rows(f: &Framework, lang: Lang) -> Vec<NodeRow> {
                 name: n.name.clone(),
                 depth: l.depth,
                 max: n.max.map(|m| m.display(lang)).unwrap_or_default(),
-                rule: n.rule.as_ref().map(|r| rule_label(r, lang)).unwrap_or(""),
+                rule: n.rule.as_ref().map(|r| r.label(lang)).unwrap_or(""),
                 survey: matches!(n.rule, Some(Rule::Survey { .. })),
                 bonus_or_deduction: n.rule.as_ref().is_some_and(|r| !r.counts_toward_max()),
                 detail: n
@@ -422,12 +359,7 @@ fn edit_rows(f: &Framework, lang: Lang) -> Vec<EditRow> {
             has_max: l.node.max.is_some(),
             guidance: l.node.guidance.clone().unwrap_or_default(),
             evidence: l.node.evidence.clone().unwrap_or_default(),
-            rule: l
-                .node
-                .rule
-                .as_ref()
-                .map(|r| rule_label(r, lang))
-                .unwrap_or(""),
+            rule: l.node.rule.as_ref().map(|r| r.label(lang)).unwrap_or(""),
         })
         .collect()
 }
