@@ -99,6 +99,13 @@ struct EvidenceRow {
     uploaded_at: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct LinkedRow {
+    node_code: String,
+    #[sqlx(flatten)]
+    evidence: EvidenceRow,
+}
+
 impl From<EvidenceRow> for Evidence {
     fn from(r: EvidenceRow) -> Self {
         Evidence {
@@ -198,37 +205,31 @@ impl Store {
         row.map(Evidence::from).ok_or(StoreError::NotFound)
     }
 
-    /// The documents backing each item of a unit in a round: (node code, document).
+    /// The documents backing the items of a unit in a round (one item when `node` is given):
+    /// (node code, document), in the order they were attached.
     pub async fn evidence_for(
         &self,
         round: i64,
         unit: UnitId,
+        node: Option<&str>,
     ) -> Result<Vec<(String, Evidence)>, StoreError> {
-        let rows: Vec<(String, i64)> = read!(self, |pool| {
+        let rows: Vec<LinkedRow> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT node_code, evidence_id FROM evidence_links WHERE round_id = $1 AND unit_id = $2 ORDER BY linked_at, evidence_id",
+                "SELECT l.node_code, e.id, e.unit_id, e.sha256, e.file_name, e.content_type, e.size, e.doc_number, e.doc_date, \
+                        e.issuer, e.effective_date, e.uploaded_by, e.uploaded_at \
+                 FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id \
+                 WHERE l.round_id = $1 AND l.unit_id = $2 AND ($3 IS NULL OR l.node_code = $3) \
+                 ORDER BY l.linked_at, e.id",
             )
             .bind(round)
             .bind(unit.0)
+            .bind(node)
             .fetch_all(pool)
             .await
         })?;
-        let docs: Vec<EvidenceRow> = read!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, unit_id, sha256, file_name, content_type, size, doc_number, doc_date, issuer, effective_date, \
-                 uploaded_by, uploaded_at FROM evidence WHERE unit_id = $1",
-            )
-            .bind(unit.0)
-            .fetch_all(pool)
-            .await
-        })?;
-        let by_id: std::collections::HashMap<i64, Evidence> = docs
-            .into_iter()
-            .map(|d| (d.id, Evidence::from(d)))
-            .collect();
         Ok(rows
             .into_iter()
-            .filter_map(|(code, id)| by_id.get(&id).map(|e| (code, e.clone())))
+            .map(|r| (r.node_code, Evidence::from(r.evidence)))
             .collect())
     }
 }

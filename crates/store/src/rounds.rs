@@ -105,6 +105,25 @@ struct RoundRow {
     submitted: i64,
 }
 
+fn summary_of(r: RoundRow) -> Result<RoundSummary, StoreError> {
+    Ok(RoundSummary {
+        id: RoundId(r.id),
+        framework: FrameworkId(r.framework_id),
+        name: r.name,
+        phase: Phase::from_code(&r.phase)
+            .ok_or_else(|| StoreError::Corrupt(format!("phase {}", r.phase)))?,
+        schedule: Schedule {
+            self_assessment_opens: r.self_assessment_opens,
+            submission_due: r.submission_due,
+            appraisal1_due: r.appraisal1_due,
+            explanation_due: r.explanation_due,
+            appraisal2_due: r.appraisal2_due,
+        },
+        units: r.units,
+        submitted: r.submitted,
+    })
+}
+
 fn unit_state(code: &str) -> Option<UnitState> {
     [
         UnitState::Drafting,
@@ -131,35 +150,24 @@ impl Store {
             .fetch_all(pool)
             .await
         })?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(RoundSummary {
-                    id: RoundId(r.id),
-                    framework: FrameworkId(r.framework_id),
-                    name: r.name,
-                    phase: Phase::from_code(&r.phase)
-                        .ok_or_else(|| StoreError::Corrupt(format!("phase {}", r.phase)))?,
-                    schedule: Schedule {
-                        self_assessment_opens: r.self_assessment_opens,
-                        submission_due: r.submission_due,
-                        appraisal1_due: r.appraisal1_due,
-                        explanation_due: r.explanation_due,
-                        appraisal2_due: r.appraisal2_due,
-                    },
-                    units: r.units,
-                    submitted: r.submitted,
-                })
-            })
-            .collect()
+        rows.into_iter().map(summary_of).collect()
     }
 
     /// One round.
     pub async fn round(&self, id: RoundId) -> Result<RoundSummary, StoreError> {
-        self.list_rounds()
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(StoreError::NotFound)
+        let row: Option<RoundRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT r.id, r.framework_id, r.name, r.phase, r.self_assessment_opens, r.submission_due, r.appraisal1_due, \
+                        r.explanation_due, r.appraisal2_due, \
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id) AS units, \
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id AND u.state <> 'drafting') AS submitted \
+                 FROM rounds r WHERE r.id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+        })?;
+        summary_of(row.ok_or(StoreError::NotFound)?)
     }
 
     /// The units of a round with their states.
@@ -227,11 +235,20 @@ impl Store {
 impl Store {
     /// One unit's state in a round.
     pub async fn round_unit(&self, round: RoundId, unit: UnitId) -> Result<RoundUnit, StoreError> {
-        self.round_units(round)
-            .await?
-            .into_iter()
-            .find(|u| u.unit == unit)
-            .ok_or(StoreError::NotFound)
+        let row: Option<(String, Option<chrono::NaiveDate>)> = read!(self, |pool| {
+            sqlx::query_as("SELECT state, extension_until FROM round_units WHERE round_id = $1 AND unit_id = $2")
+                .bind(round.0)
+                .bind(unit.0)
+                .fetch_optional(pool)
+                .await
+        })?;
+        let (state, extension_until) = row.ok_or(StoreError::NotFound)?;
+        Ok(RoundUnit {
+            unit,
+            state: unit_state(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("unit state {state}")))?,
+            extension_until,
+        })
     }
 
     /// Moves a unit from one state to another (the caller applied the workflow), audited.

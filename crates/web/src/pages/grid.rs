@@ -166,15 +166,16 @@ fn item(
     }
 }
 
-/// The documents of each item of a unit in a round, for the grid.
+/// The documents of each item of a unit in a round (or of one item), for the grid.
 async fn docs_by_item(
     state: &AppState,
     round: i64,
     unit: i64,
+    node: Option<&str>,
 ) -> Result<std::collections::HashMap<String, Vec<(i64, String)>>, WebError> {
     let mut out: std::collections::HashMap<String, Vec<(i64, String)>> =
         std::collections::HashMap::new();
-    for (code, e) in state.store.evidence_for(round, UnitId(unit)).await? {
+    for (code, e) in state.store.evidence_for(round, UnitId(unit), node).await? {
         out.entry(code).or_default().push((e.id, doc_label(&e)));
     }
     Ok(out)
@@ -266,7 +267,7 @@ pub async fn show(
     let l = load(&state, round, unit).await?;
     let unit_row = state.store.unit(UnitId(unit)).await?;
     let entries = state.store.self_entries(round, unit).await?;
-    let docs = docs_by_item(&state, round, unit).await?;
+    let docs = docs_by_item(&state, round, unit, None).await?;
     let exempt_nodes = applicability::exempt_nodes(&l.framework, &l.attributes);
     let exempt_codes: Vec<&str> = exempt_nodes.iter().map(|n| n.code.as_str()).collect();
     let is_exempt = |code: &str| {
@@ -440,7 +441,7 @@ pub async fn save_item(
         return Err(WebError::BadRequest(reason.message(ctx.lang)));
     }
     let stored = state.store.self_entry(round, unit, &code).await?;
-    let docs = docs_by_item(&state, round, unit)
+    let docs = docs_by_item(&state, round, unit, Some(&code))
         .await?
         .remove(&code)
         .unwrap_or_default();

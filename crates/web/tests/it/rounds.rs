@@ -176,11 +176,11 @@ web_tests! {
         let exe = minh.upload(&format!("{grid}/items/2.2/evidence"), "file", "bao-cao.pdf", b"MZ\x90\x00\x03 not a document").await;
         assert_eq!(exe.status, StatusCode::BAD_REQUEST);
         assert!(exe.text(".error-message").starts_with("Chỉ nhận PDF, Word, Excel hoặc ảnh"), "{}", exe.body);
-        assert_eq!(db.store.evidence_for(r, chiso_core::ids::UnitId(u)).await.unwrap().len(), 1);
+        assert_eq!(db.store.evidence_for(r, chiso_core::ids::UnitId(u), None).await.unwrap().len(), 1);
         // The same document backing a second item is stored once.
         minh.get(&grid).await;
         minh.upload(&format!("{grid}/items/2.2/evidence"), "file", "ban-sao.pdf", pdf).await;
-        let docs = db.store.evidence_for(r, chiso_core::ids::UnitId(u)).await.unwrap();
+        let docs = db.store.evidence_for(r, chiso_core::ids::UnitId(u), None).await.unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].1.id, docs[1].1.id);
 
