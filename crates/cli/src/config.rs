@@ -29,6 +29,10 @@ pub struct Settings {
     pub log: String,
     /// Folder where evidence files are stored (content-addressed by SHA-256).
     pub evidence_dir: String,
+    /// SMTP relay for e-mail notices, `smtp://host[:port]`; unset (the default) sends none.
+    pub smtp_url: Option<String>,
+    /// Sender of e-mail notices.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -44,6 +48,8 @@ impl Default for Settings {
             max_upload_mb: 20,
             log: "info,sqlx=warn,tower_http=warn".into(),
             evidence_dir: "data/evidence".into(),
+            smtp_url: None,
+            mail_from: "Chỉ số CCHC <no-reply@localhost>".into(),
         }
     }
 }
@@ -95,6 +101,8 @@ impl Settings {
             password: chiso_web::PasswordParams::default(),
             max_upload_bytes: self.max_upload_mb.max(1) * 1024 * 1024,
             evidence_dir: std::path::PathBuf::from(&self.evidence_dir),
+            smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+            mail_from: self.mail_from.clone(),
         }
     }
 }

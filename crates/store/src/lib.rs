@@ -18,8 +18,10 @@ pub mod evidence;
 pub mod frameworks;
 #[macro_use]
 pub mod ledger;
+pub mod appraisals;
 pub mod entries;
 pub mod login_attempts;
+pub mod notifications;
 pub mod rounds;
 mod search;
 pub mod sessions;

@@ -19,6 +19,11 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Folder where evidence files are stored.
     pub evidence_dir: std::path::PathBuf,
+    /// SMTP relay for e-mail notices, e.g. `smtp://relay.tinh.gov.vn:25`; `None` (the default)
+    /// keeps notices in the in-app inbox only.
+    pub smtp_url: Option<String>,
+    /// Sender of e-mail notices.
+    pub mail_from: String,
 }
 
 impl Default for WebConfig {
@@ -30,6 +35,8 @@ impl Default for WebConfig {
             password: PasswordParams::default(),
             max_upload_bytes: 20 * 1024 * 1024,
             evidence_dir: std::path::PathBuf::from("data/evidence"),
+            smtp_url: None,
+            mail_from: "Chỉ số CCHC <no-reply@localhost>".into(),
         }
     }
 }

@@ -274,6 +274,37 @@ texts! {
     before: "Trước", "Before";
     after: "Sau", "After";
     older: "Cũ hơn", "Older";
+    grid_evidenced: "Có tài liệu", "With documents";
+    grid_unsupported: "Có điểm tự chấm nhưng chưa có tài liệu kiểm chứng: cần giải trình.", "Points claimed without a document: an explanation is required.";
+    grid_unsupported_refused: "Chưa gửi được: các tiêu chí sau có điểm tự chấm nhưng không có tài liệu kiểm chứng và không có giải trình:", "Not submitted: these items claim points with neither a document nor an explanation:";
+    appraisal: "Thẩm định", "Appraisal";
+    appraisal_1: "Thẩm định lần 1", "Appraisal, round 1";
+    appraisal_2: "Thẩm định lần 2", "Appraisal, round 2";
+    appraised_points: "Điểm thẩm định", "Appraised score";
+    appraiser: "Người thẩm định", "Appraiser";
+    appraisal_baseline: "Điểm trước đó", "Previous score";
+    appraisal_ask: "Đề nghị đơn vị", "Ask the unit";
+    ask_explanation: "Giải trình", "To explain";
+    ask_evidence: "Bổ sung tài liệu", "To add documents";
+    appraisal_reason: "Lý do điều chỉnh / nội dung đề nghị", "Reason for the change / what is asked";
+    appraisal_save: "Lưu thẩm định", "Save appraisal";
+    corrected_figures: "số liệu sau thẩm định", "figures as appraised";
+    answer: "Giải trình của đơn vị", "The unit's answer";
+    answer_save: "Lưu giải trình", "Save answer";
+    answer_required: "Nhập nội dung giải trình.", "Write the answer.";
+    send_explanation: "Duyệt và gửi giải trình", "Approve and send the explanations";
+    conclude_1: "Kết thúc thẩm định lần 1", "Conclude appraisal round 1";
+    conclude_2: "Chốt điểm (kết thúc thẩm định lần 2)", "Settle the scores (conclude round 2)";
+    final_points: "Điểm chốt", "Final score";
+    correction: "Điều chỉnh điểm chốt", "Correct the final score";
+    correction_points: "Điểm sau điều chỉnh", "Corrected score";
+    council: "Tổng hợp thẩm định", "Council view";
+    council_help: "Mỗi ô: điểm tự chấm (trên) và điểm thẩm định hoặc điểm chốt (dưới, in đậm). Ô tô màu là lĩnh vực có điểm thay đổi.", "Each cell: self score (top) and appraised or final score (bottom, bold). Highlighted cells are fields whose score changed.";
+    changed_items: "Tiêu chí bị điều chỉnh", "Items changed";
+    open_questions: "Đề nghị chưa giải trình", "Open questions";
+    inbox: "Thông báo", "Notices";
+    inbox_empty: "Chưa có thông báo.", "No notices yet.";
+    inbox_mark_read: "Đánh dấu đã đọc tất cả", "Mark all read";
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod i18n;
 mod middleware;
+pub mod notify;
 mod pages;
 
 pub use auth::password::{PasswordParams, hash_password};
@@ -66,21 +67,34 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let purge_store = state.store.clone();
-    let purger = tokio::spawn(async move {
-        // Expired sessions are harmless (never accepted) but would pile up.
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    let background_state = state.clone();
+    let background = tokio::spawn(async move {
+        let state = background_state;
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut minutes: u64 = 0;
         loop {
             tick.tick().await;
-            if let Err(e) = purge_store.purge_expired_sessions(chrono::Utc::now()).await {
-                tracing::warn!(error = %e, "could not purge expired sessions");
+            // Hourly: expired sessions (harmless but they pile up) and deadline reminders.
+            if minutes.is_multiple_of(60) {
+                let now = chrono::Utc::now();
+                if let Err(e) = state.store.purge_expired_sessions(now).await {
+                    tracing::warn!(error = %e, "could not purge expired sessions");
+                }
+                let today = chiso_core::format::vietnam_day(now);
+                if let Err(e) = notify::remind_deadlines(&state, today).await {
+                    tracing::warn!(error = %e, "could not write deadline reminders");
+                }
             }
+            if let Err(e) = notify::send_emails(&state).await {
+                tracing::warn!(error = %e, "could not send e-mail notices");
+            }
+            minutes += 1;
         }
     });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
-    purger.abort();
+    background.abort();
     result
 }

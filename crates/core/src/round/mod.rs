@@ -4,6 +4,7 @@
 //!
 //! Pure decisions only: the store records what these functions allow.
 
+pub mod appraisal;
 pub mod entry;
 pub mod evidence;
 pub mod ledger;

@@ -188,3 +188,66 @@ chiso_store::backend_tests! {
         assert_eq!(store.round(RoundId(r)).await.unwrap().phase, Phase::SelfAssessment);
     }
 }
+
+chiso_store::backend_tests! {
+    async fn appraisal_explanation_round_two_final_and_correction_are_all_in_the_ledger(store) {
+        use chiso_core::framework::Points;
+        use chiso_core::ids::UnitId;
+        use chiso_core::round::appraisal::{AppraisalInput, Ask, Stage};
+        use chiso_core::round::entry::SelfEntry;
+        use chiso_core::round::ledger::EventKind;
+        use chiso_core::round::workflow::UnitState;
+        use chiso_store::appraisals::AppraisalOutcome;
+        use chiso_store::rounds::RoundId;
+        let (r, u) = round(&store).await;
+        let (rid, uid) = (RoundId(r), UnitId(u));
+        let p = |s: &str| Points::parse(s);
+        let entry = SelfEntry { points: p("2"), ..Default::default() };
+        store.save_self_entry(r, u, "1.2", &entry, p("2"), 0, &By::system("minh.tuphap"), crate::now()).await.unwrap();
+
+        // Round 1: the appraiser lowers the score and asks for a document.
+        let lower = AppraisalInput { points: p("1.5"), reason: "Thiếu báo cáo quý IV".into(), ask: Some(Ask::Evidence), ..Default::default() };
+        let tuan = By::system("tuan.thamdinh");
+        assert_eq!(store.save_appraisal(rid, uid, "1.2", Stage::One, &lower, p("1.5"), p("2"), 0, &tuan, crate::now()).await.unwrap(), AppraisalOutcome::Saved { version: 1 });
+        // A second appraiser who read version 0 is told, and sees the first one's decision.
+        let stale = AppraisalInput { points: p("1"), reason: "khác".into(), ..Default::default() };
+        match store.save_appraisal(rid, uid, "1.2", Stage::One, &stale, p("1"), p("2"), 0, &By::system("other"), crate::now()).await.unwrap() {
+            AppraisalOutcome::Conflict(current) => assert_eq!((current.points, current.ask, current.updated_by.as_str()), (p("1.5"), Some(Ask::Evidence), "tuan.thamdinh")),
+            other => panic!("{other:?}"),
+        }
+        let scores = store.round_scores(rid).await.unwrap();
+        assert_eq!(scores.len(), 1);
+        assert_eq!((scores[0].self_points, scores[0].round1, scores[0].open_question), (p("2"), Some(p("1.5")), true));
+
+        // The unit answers; the question is no longer open.
+        store.save_answer(rid, uid, "1.2", "Đã bổ sung Báo cáo số 12/BC-STP", p("1.5"), &By::system("minh.tuphap"), crate::now()).await.unwrap();
+        assert!(!store.round_scores(rid).await.unwrap()[0].open_question);
+        assert_eq!(store.answers(rid, uid).await.unwrap()["1.2"].answer, "Đã bổ sung Báo cáo số 12/BC-STP");
+
+        // Round 2 restores the score; concluding writes the final score.
+        let restore = AppraisalInput { points: p("2"), reason: "Đã có báo cáo bổ sung".into(), ..Default::default() };
+        store.save_appraisal(rid, uid, "1.2", Stage::Two, &restore, p("2"), p("1.5"), 0, &tuan, crate::now()).await.unwrap();
+        store.execute_raw(&format!("UPDATE round_units SET state = 'explained' WHERE round_id = {r}")).await.unwrap();
+        store.conclude_final(rid, uid, UnitState::Explained, &[("1.2".into(), p("2"))], &By::system("hung.hoidong"), crate::now()).await.unwrap();
+        assert_eq!(store.round_unit(rid, uid).await.unwrap().state, UnitState::Final);
+        // Concluding twice is refused and writes nothing.
+        assert!(store.conclude_final(rid, uid, UnitState::Explained, &[("1.2".into(), p("2"))], &By::system("x"), crate::now()).await.is_err());
+
+        store.correct_final(rid, uid, "1.2", p("1.75"), "Quyết định phúc khảo số 5/QĐ-HĐ", &By::system("lan.noivu"), crate::now()).await.unwrap();
+        assert_eq!(store.final_scores(rid, uid).await.unwrap()["1.2"], p("1.75"));
+        assert!(matches!(store.correct_final(rid, uid, "9.9", p("1"), "x", &By::system("lan"), crate::now()).await, Err(chiso_store::StoreError::NotFound)));
+
+        let history = store.ledger_for(r, u, "1.2").await.unwrap();
+        let steps: Vec<(EventKind, Option<&str>, Option<&str>)> = history.iter().map(|e| (e.event.kind, e.event.old_value.as_deref(), e.event.new_value.as_deref())).collect();
+        assert_eq!(steps, vec![
+            (EventKind::SelfScore, None, Some("20000")),
+            (EventKind::Appraisal1, Some("20000"), Some("15000")),
+            (EventKind::Explanation, Some("15000"), Some("15000")),
+            (EventKind::Appraisal2, Some("15000"), Some("20000")),
+            (EventKind::Final, None, Some("20000")),
+            (EventKind::AdminCorrection, Some("20000"), Some("17500")),
+        ]);
+        assert_eq!(history[5].event.reason, "Quyết định phúc khảo số 5/QĐ-HĐ");
+        assert_eq!(store.verify_ledger().await.unwrap(), Ok(6));
+    }
+}

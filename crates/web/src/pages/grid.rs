@@ -18,13 +18,16 @@ use chiso_core::framework::{Points, applicability};
 use chiso_core::ids::UnitId;
 use chiso_core::lang::Lang;
 use chiso_core::policy::{Action, Target};
+use chiso_core::round::appraisal::{self, Stage};
 use chiso_core::round::entry::{SelfEntry, self_score};
 use chiso_core::round::phase::Phase;
-use chiso_core::round::workflow::Step;
+use chiso_core::round::workflow::{Step, UnitState};
+use chiso_store::appraisals::{StoredAnswer, StoredAppraisal};
 use chiso_store::entries::{SaveOutcome, StoredEntry};
 use chiso_store::rounds::{RoundId, RoundSummary};
 use chrono::Utc;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 fn today() -> chrono::NaiveDate {
     chiso_core::format::vietnam_day(Utc::now())
@@ -33,6 +36,32 @@ fn today() -> chrono::NaiveDate {
 /// The field (top-level code) a node belongs to.
 fn field_of(code: &str) -> &str {
     code.split('.').next().unwrap_or(code)
+}
+
+/// One appraisal of an item, read-only.
+pub struct AppraisalView {
+    pub stage: i64,
+    pub points: String,
+    pub reason: String,
+    pub ask: &'static str,
+    pub by: String,
+    pub when: String,
+    /// Corrected figures, as text ("400 / 430"), when the appraiser corrected them.
+    pub figures: String,
+}
+
+/// The appraisal form of an item, for an appraiser who may score it now.
+pub struct AppraiseForm {
+    pub stage: i64,
+    pub version: i64,
+    /// The score the appraisal starts from (self score in round 1, round 1's in round 2).
+    pub baseline: String,
+    pub points: String,
+    pub numerator: String,
+    pub denominator: String,
+    pub reason: String,
+    pub ask: &'static str,
+    pub message: Option<(bool, String)>,
 }
 
 /// One scored item as the grid shows it.
@@ -64,6 +93,20 @@ pub struct Item {
     pub conflict_by: String,
     /// Documents backing the item: (id, label).
     pub docs: Vec<(i64, String)>,
+    /// Whether documents may be added now (self-assessment, or the explanation phase).
+    pub docs_editable: bool,
+    /// Points claimed with neither a document nor an explanation.
+    pub unsupported: bool,
+    pub appraisals: Vec<AppraisalView>,
+    pub appraise: Option<AppraiseForm>,
+    /// A question of round 1 to answer.
+    pub asked: bool,
+    pub answer: String,
+    pub answer_editable: bool,
+    pub answer_message: Option<(bool, String)>,
+    /// The final score once round 2 concluded.
+    pub final_points: Option<String>,
+    pub correctable: bool,
 }
 
 impl Item {
@@ -92,13 +135,106 @@ fn doc_label(e: &chiso_store::evidence::Evidence) -> String {
     parts.join(" · ")
 }
 
-fn item(
-    node: &Node,
-    stored: Option<&StoredEntry>,
-    editable: bool,
-    lang: Lang,
-    docs: Vec<(i64, String)>,
-) -> Item {
+/// Everything stored for one unit in a round, for building items.
+pub(crate) struct UnitData {
+    pub entries: HashMap<String, StoredEntry>,
+    pub docs: HashMap<String, Vec<(i64, String)>>,
+    pub appraisals: HashMap<(String, Stage), StoredAppraisal>,
+    pub answers: HashMap<String, StoredAnswer>,
+    pub finals: HashMap<String, Option<Points>>,
+}
+
+impl UnitData {
+    pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Self, WebError> {
+        let (r, u) = (RoundId(round), UnitId(unit));
+        Ok(UnitData {
+            entries: state.store.self_entries(round, unit).await?,
+            docs: docs_by_item(state, round, unit, None).await?,
+            appraisals: state.store.appraisals(r, u).await?,
+            answers: state.store.answers(r, u).await?,
+            finals: state.store.final_scores(r, u).await?,
+        })
+    }
+
+    pub(crate) fn self_points(&self, code: &str) -> Option<Points> {
+        self.entries.get(code).and_then(|e| e.self_points)
+    }
+
+    pub(crate) fn appraisal(&self, code: &str, stage: Stage) -> Option<&StoredAppraisal> {
+        self.appraisals.get(&(code.to_string(), stage))
+    }
+
+    /// The score an appraisal in `stage` starts from: the self score in round 1, the result of
+    /// round 1 in round 2.
+    pub(crate) fn baseline(&self, code: &str, stage: Stage) -> Option<Points> {
+        let round1 = match stage {
+            Stage::One => None,
+            Stage::Two => self.appraisal(code, Stage::One).map(|a| a.points),
+        };
+        appraisal::standing(self.self_points(code), round1, None)
+    }
+
+    /// The figures an appraisal in `stage` starts from: round 1's corrected figures in round 2,
+    /// else what the unit declared.
+    pub(crate) fn base_figures(&self, code: &str, stage: Stage) -> SelfEntry {
+        let declared = || {
+            self.entries
+                .get(code)
+                .map(|e| e.entry.clone())
+                .unwrap_or_default()
+        };
+        match stage {
+            Stage::Two => self
+                .appraisal(code, Stage::One)
+                .and_then(|a| a.corrected.clone())
+                .unwrap_or_else(declared),
+            Stage::One => declared(),
+        }
+    }
+
+    /// The score that stands now: the last appraisal, else the self score.
+    pub(crate) fn standing(&self, code: &str) -> Option<Points> {
+        appraisal::standing(
+            self.self_points(code),
+            self.appraisal(code, Stage::One).map(|a| a.points),
+            self.appraisal(code, Stage::Two).map(|a| a.points),
+        )
+    }
+
+    /// Whether a claimed score lacks both documents and an explanation.
+    pub(crate) fn unsupported(&self, code: &str) -> bool {
+        let explanation = self
+            .entries
+            .get(code)
+            .map(|e| e.entry.explanation.as_str())
+            .unwrap_or("");
+        appraisal::unsupported(
+            self.self_points(code),
+            self.docs.get(code).map_or(0, Vec::len),
+            explanation,
+        )
+    }
+}
+
+/// What the account may do with the items of one field now.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Perms {
+    pub edit: bool,
+    pub appraise: Option<Stage>,
+    pub explain: bool,
+    pub correct: bool,
+}
+
+fn figures_text(e: &SelfEntry) -> String {
+    match (e.numerator, e.denominator) {
+        (Some(n), Some(d)) => format!("{} / {}", decimal_text(Some(n)), decimal_text(Some(d))),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn item(node: &Node, data: &UnitData, perms: Perms, ctx: &Ctx) -> Item {
+    let lang = ctx.lang;
+    let stored = data.entries.get(&node.code);
     let entry = stored.map(|s| s.entry.clone()).unwrap_or_default();
     let (kind, levels, num, den) = match &node.rule {
         Some(Rule::Levels { levels }) => (
@@ -135,6 +271,46 @@ fn item(
         Some(Rule::Deduction { amount }) => format!("−{}", amount.display(lang)),
         _ => node.max.map(|m| m.display(lang)).unwrap_or_default(),
     };
+    let show = |p: Option<Points>| p.map(|p| p.display(lang)).unwrap_or_else(|| "—".into());
+    let appraisals: Vec<AppraisalView> = [Stage::One, Stage::Two]
+        .into_iter()
+        .filter_map(|s| data.appraisal(&node.code, s).map(|a| (s, a)))
+        .map(|(s, a)| AppraisalView {
+            stage: s.number(),
+            points: show(a.points),
+            reason: a.reason.clone(),
+            ask: a.ask.map(|k| k.label(lang)).unwrap_or(""),
+            by: a.updated_by.clone(),
+            when: ctx.time(&a.updated_at),
+            figures: a.corrected.as_ref().map(figures_text).unwrap_or_default(),
+        })
+        .collect();
+    let survey = kind == "survey";
+    let appraise = perms.appraise.filter(|_| !survey).map(|stage| {
+        let current = data.appraisal(&node.code, stage);
+        let baseline = data.baseline(&node.code, stage);
+        let figures = current
+            .and_then(|a| a.corrected.clone())
+            .unwrap_or_else(|| data.base_figures(&node.code, stage));
+        AppraiseForm {
+            stage: stage.number(),
+            version: current.map_or(0, |a| a.version),
+            baseline: show(baseline),
+            points: current
+                .map(|a| a.points)
+                .unwrap_or(baseline)
+                .map(|p| p.display(lang))
+                .unwrap_or_default(),
+            numerator: decimal_text(figures.numerator),
+            denominator: decimal_text(figures.denominator),
+            reason: current.map(|a| a.reason.clone()).unwrap_or_default(),
+            ask: current.and_then(|a| a.ask).map(|a| a.code()).unwrap_or(""),
+            message: None,
+        }
+    });
+    let asked = data
+        .appraisal(&node.code, Stage::One)
+        .is_some_and(|a| a.ask.is_some());
     Item {
         code: node.code.clone(),
         name: node.name.clone(),
@@ -147,7 +323,7 @@ fn item(
         numerator_label: num,
         denominator_label: den,
         allow_na: node.allow_not_applicable,
-        editable: editable && kind != "survey",
+        editable: perms.edit && !survey,
         numerator: decimal_text(entry.numerator),
         denominator: decimal_text(entry.denominator),
         level: entry.level,
@@ -162,7 +338,21 @@ fn item(
         version: stored.map_or(0, |s| s.version),
         message: None,
         conflict_by: String::new(),
-        docs,
+        docs: data.docs.get(&node.code).cloned().unwrap_or_default(),
+        docs_editable: (perms.edit || perms.explain) && !survey,
+        unsupported: data.unsupported(&node.code),
+        appraisals,
+        appraise,
+        asked,
+        answer: data
+            .answers
+            .get(&node.code)
+            .map(|a| a.answer.clone())
+            .unwrap_or_default(),
+        answer_editable: perms.explain && !survey,
+        answer_message: None,
+        final_points: data.finals.get(&node.code).map(|p| show(*p)),
+        correctable: perms.correct && data.finals.contains_key(&node.code),
     }
 }
 
@@ -172,9 +362,8 @@ async fn docs_by_item(
     round: i64,
     unit: i64,
     node: Option<&str>,
-) -> Result<std::collections::HashMap<String, Vec<(i64, String)>>, WebError> {
-    let mut out: std::collections::HashMap<String, Vec<(i64, String)>> =
-        std::collections::HashMap::new();
+) -> Result<HashMap<String, Vec<(i64, String)>>, WebError> {
+    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
     for (code, e) in state.store.evidence_for(round, UnitId(unit), node).await? {
         out.entry(code).or_default().push((e.id, doc_label(&e)));
     }
@@ -187,8 +376,10 @@ pub struct FieldProgress {
     pub name: String,
     pub items: usize,
     pub scored: usize,
+    pub evidenced: usize,
     pub explained: usize,
     pub points: String,
+    pub appraised: String,
     pub max: String,
 }
 
@@ -203,39 +394,44 @@ pub struct GridPage {
     phase: &'static str,
     state: &'static str,
     due: String,
-    window_open: bool,
+    closed_notice: bool,
     progress: Vec<FieldProgress>,
     /// (field code, field name, items)
     fields: Vec<(String, String, Vec<Item>)>,
     exempt: Vec<String>,
     can_submit: bool,
     can_withdraw: bool,
+    can_send_explanation: bool,
+    can_conclude_1: bool,
+    can_conclude_2: bool,
+    show_appraisal: bool,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "grid_item.html")]
 pub struct ItemPartial {
-    ctx: Ctx,
-    round_id: i64,
-    unit_id: i64,
-    i: Item,
+    pub(crate) ctx: Ctx,
+    pub(crate) round_id: i64,
+    pub(crate) unit_id: i64,
+    pub(crate) i: Item,
 }
 
-struct Loaded {
-    round: RoundSummary,
-    framework: Framework,
-    state: chiso_core::round::workflow::UnitState,
-    window_open: bool,
-    attributes: applicability::Attributes,
+pub(crate) struct Loaded {
+    pub round: RoundSummary,
+    pub framework: Framework,
+    pub state: UnitState,
+    /// Whether the unit's own window (self-assessment or explanation) is open today.
+    pub window_open: bool,
+    pub attributes: applicability::Attributes,
 }
 
-async fn load(state: &AppState, round: i64, unit: i64) -> Result<Loaded, WebError> {
+pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Loaded, WebError> {
     let round = state.store.round(RoundId(round)).await?;
     let ru = state.store.round_unit(round.id, UnitId(unit)).await?;
     let (_, framework) = state.store.framework(round.framework).await?;
     let window_open = round
         .schedule
-        .open_for(Phase::SelfAssessment, today(), ru.extension_until);
+        .open_for(round.phase, today(), ru.extension_until);
     let attributes = state.store.unit_attributes(UnitId(unit)).await?;
     Ok(Loaded {
         round,
@@ -246,14 +442,42 @@ async fn load(state: &AppState, round: i64, unit: i64) -> Result<Loaded, WebErro
     })
 }
 
-/// Whether this account may edit an item of this field now.
-fn may_edit(user: &CurrentUser, l: &Loaded, unit: i64, field: &str) -> bool {
-    user.can(
-        Action::EnterSelfAssessment,
-        Target::UnitField(UnitId(unit), field),
-    ) && l
-        .state
-        .may_edit_self_assessment(l.round.phase, l.window_open)
+impl Loaded {
+    /// What `user` may do with the items of `field` of `unit` now.
+    pub(crate) fn perms(&self, user: &CurrentUser, unit: i64, field: &str) -> Perms {
+        let target = Target::UnitField(UnitId(unit), field);
+        let phase = self.round.phase;
+        Perms {
+            edit: user.can(Action::EnterSelfAssessment, target)
+                && self.state.may_edit_self_assessment(phase, self.window_open),
+            appraise: (user.can(Action::Appraise, target) && self.state.may_appraise(phase))
+                .then_some(if phase == Phase::Appraisal2 {
+                    Stage::Two
+                } else {
+                    Stage::One
+                }),
+            explain: user.can(Action::EnterSelfAssessment, target)
+                && self.state.may_explain(phase, self.window_open),
+            correct: user.can(Action::ManageRounds, Target::Province)
+                && self.state == UnitState::Final,
+        }
+    }
+
+    /// The items of the unit that are scored (leaves of fields the unit is not exempt from).
+    pub(crate) fn items(&self) -> Vec<&Node> {
+        let exempt = applicability::exempt_nodes(&self.framework, &self.attributes);
+        let is_exempt = |code: &str| {
+            exempt
+                .iter()
+                .any(|e| code == e.code || code.starts_with(&format!("{}.", e.code)))
+        };
+        self.framework
+            .fields
+            .iter()
+            .flat_map(leaves_of)
+            .filter(|n| !is_exempt(&n.code))
+            .collect()
+    }
 }
 
 /// The grid of one unit in one round.
@@ -266,8 +490,7 @@ pub async fn show(
     user.require(Action::ViewUnit, Target::Unit(UnitId(unit)))?;
     let l = load(&state, round, unit).await?;
     let unit_row = state.store.unit(UnitId(unit)).await?;
-    let entries = state.store.self_entries(round, unit).await?;
-    let docs = docs_by_item(&state, round, unit, None).await?;
+    let data = UnitData::load(&state, round, unit).await?;
     let exempt_nodes = applicability::exempt_nodes(&l.framework, &l.attributes);
     let exempt_codes: Vec<&str> = exempt_nodes.iter().map(|n| n.code.as_str()).collect();
     let is_exempt = |code: &str| {
@@ -281,50 +504,45 @@ pub async fn show(
         if is_exempt(&field.code) {
             continue;
         }
-        let editable = may_edit(&user, &l, unit, &field.code);
+        let perms = l.perms(&user, unit, &field.code);
         let leaves: Vec<&Node> = leaves_of(field)
             .into_iter()
             .filter(|n| !is_exempt(&n.code))
             .collect();
-        let items: Vec<Item> = leaves
-            .iter()
-            .map(|n| {
-                let d = docs.get(&n.code).cloned().unwrap_or_default();
-                item(n, entries.get(&n.code), editable, ctx.lang, d)
-            })
-            .collect();
-        let scored = leaves
-            .iter()
-            .filter(|n| {
-                entries
-                    .get(&n.code)
-                    .is_some_and(|e| e.self_points.is_some() || e.entry.not_applicable.is_some())
-            })
-            .count();
-        let explained = leaves
-            .iter()
-            .filter(|n| {
-                entries
-                    .get(&n.code)
-                    .is_some_and(|e| !e.entry.explanation.trim().is_empty())
-            })
-            .count();
+        let items: Vec<Item> = leaves.iter().map(|n| item(n, &data, perms, &ctx)).collect();
+        let count = |f: &dyn Fn(&str) -> bool| leaves.iter().filter(|n| f(&n.code)).count();
+        let scored = count(&|c| {
+            data.entries
+                .get(c)
+                .is_some_and(|e| e.self_points.is_some() || e.entry.not_applicable.is_some())
+        });
+        let evidenced = count(&|c| data.docs.get(c).is_some_and(|d| !d.is_empty()));
+        let explained = count(&|c| {
+            data.entries
+                .get(c)
+                .is_some_and(|e| !e.entry.explanation.trim().is_empty())
+        });
         let points: Points = leaves
             .iter()
-            .filter_map(|n| entries.get(&n.code).and_then(|e| e.self_points))
+            .filter_map(|n| data.self_points(&n.code))
             .sum();
+        let appraised: Points = leaves.iter().filter_map(|n| data.standing(&n.code)).sum();
         progress.push(FieldProgress {
             code: field.code.clone(),
             name: field.name.clone(),
             items: leaves.len(),
             scored,
+            evidenced,
             explained,
             points: points.display(ctx.lang),
+            appraised: appraised.display(ctx.lang),
             max: field.max.map(|m| m.display(ctx.lang)).unwrap_or_default(),
         });
         fields.push((field.code.clone(), field.name.clone(), items));
     }
     let own = Target::Unit(UnitId(unit));
+    let step_ok = |s: Step| l.state.apply(s, l.round.phase, l.window_open).is_ok();
+    let chair = user.can(Action::ConcludeAppraisal, own);
     Ok(GridPage {
         round_id: round,
         round_name: l.round.name.clone(),
@@ -332,27 +550,36 @@ pub async fn show(
         unit_name: unit_row.name,
         phase: l.round.phase.label(ctx.lang),
         state: l.state.label(ctx.lang),
-        due: chiso_core::format::date(l.round.schedule.submission_due),
-        window_open: l.window_open,
+        due: chiso_core::format::date(
+            l.round
+                .schedule
+                .due(if l.round.phase == Phase::Explanation {
+                    Phase::Explanation
+                } else {
+                    Phase::SelfAssessment
+                })
+                .unwrap_or(l.round.schedule.submission_due),
+        ),
+        closed_notice: matches!(l.round.phase, Phase::SelfAssessment | Phase::Explanation)
+            && !l.window_open,
         progress,
         fields,
         exempt: exempt_nodes
             .iter()
             .map(|n| format!("{} {}", n.code, n.name))
             .collect(),
-        can_submit: user.can(Action::ApproveSelfAssessment, own)
-            && l.state
-                .apply(Step::Submit, l.round.phase, l.window_open)
-                .is_ok(),
-        can_withdraw: user.can(Action::ApproveSelfAssessment, own)
-            && l.state
-                .apply(Step::Withdraw, l.round.phase, l.window_open)
-                .is_ok(),
+        can_submit: user.can(Action::ApproveSelfAssessment, own) && step_ok(Step::Submit),
+        can_withdraw: user.can(Action::ApproveSelfAssessment, own) && step_ok(Step::Withdraw),
+        can_send_explanation: user.can(Action::ApproveSelfAssessment, own)
+            && step_ok(Step::SendExplanation),
+        can_conclude_1: chair && step_ok(Step::ConcludeAppraisal1),
+        can_conclude_2: chair && step_ok(Step::ConcludeAppraisal2),
+        show_appraisal: l.round.phase >= Phase::Appraisal1,
         ctx,
     })
 }
 
-fn leaves_of(n: &Node) -> Vec<&Node> {
+pub(crate) fn leaves_of(n: &Node) -> Vec<&Node> {
     if n.is_leaf() {
         vec![n]
     } else {
@@ -440,11 +667,8 @@ pub async fn save_item(
         };
         return Err(WebError::BadRequest(reason.message(ctx.lang)));
     }
-    let stored = state.store.self_entry(round, unit, &code).await?;
-    let docs = docs_by_item(&state, round, unit, Some(&code))
-        .await?
-        .remove(&code)
-        .unwrap_or_default();
+    let perms = l.perms(&user, unit, field_of(&code));
+    let mut data = UnitData::load(&state, round, unit).await?;
     let respond = |ctx: Ctx, mut i: Item, message: (bool, String)| -> Response {
         i.message = Some(message);
         if ctx.htmx {
@@ -466,14 +690,14 @@ pub async fn save_item(
     let (entry, version) = match entry_from(&pairs, ctx.lang) {
         Ok(x) => x,
         Err(m) => {
-            let i = item(&node, stored.as_ref(), true, ctx.lang, docs.clone());
+            let i = item(&node, &data, perms, &ctx);
             return Ok(respond(ctx, i, (false, m)));
         }
     };
     let score = match self_score(&node, &entry) {
         Ok(s) => s,
         Err(p) => {
-            let mut i = item(&node, stored.as_ref(), true, ctx.lang, docs.clone());
+            let mut i = item(&node, &data, perms, &ctx);
             // Keep what was typed so nothing is lost.
             i.explanation = entry.explanation.clone();
             let message = p.message(ctx.lang);
@@ -495,20 +719,20 @@ pub async fn save_item(
         .await?
     {
         SaveOutcome::Saved { .. } => {
-            let fresh = state.store.self_entry(round, unit, &code).await?;
-            let i = item(&node, fresh.as_ref(), true, ctx.lang, docs.clone());
+            if let Some(fresh) = state.store.self_entry(round, unit, &code).await? {
+                data.entries.insert(code.clone(), fresh);
+            }
+            let i = item(&node, &data, perms, &ctx);
             let msg = ctx.t.flash_saved.to_string();
             Ok(respond(ctx, i, (true, msg)))
         }
         SaveOutcome::Conflict(current) => {
-            let mut i = item(&node, Some(&current), true, ctx.lang, docs.clone());
-            i.conflict_by = current.updated_by.clone();
-            let msg = format!(
-                "{} {} ({})",
-                ctx.t.grid_conflict,
-                current.updated_by,
-                ctx.time(&current.updated_at)
-            );
+            let by = current.updated_by.clone();
+            let at = ctx.time(&current.updated_at);
+            data.entries.insert(code.clone(), *current);
+            let mut i = item(&node, &data, perms, &ctx);
+            i.conflict_by = by.clone();
+            let msg = format!("{} {} ({})", ctx.t.grid_conflict, by, at);
             Ok(respond(ctx, i, (false, msg)))
         }
     }
@@ -520,62 +744,124 @@ async fn step(
     round: i64,
     unit: i64,
     step: Step,
-    name: &str,
-    lang: Lang,
+    ctx: &Ctx,
 ) -> Result<Response, WebError> {
-    user.require(Action::ApproveSelfAssessment, Target::Unit(UnitId(unit)))?;
+    let own = Target::Unit(UnitId(unit));
+    let (action, name) = match step {
+        Step::Submit => (Action::ApproveSelfAssessment, "submit"),
+        Step::Withdraw => (Action::ApproveSelfAssessment, "withdraw"),
+        Step::SendExplanation => (Action::ApproveSelfAssessment, "send_explanation"),
+        Step::ConcludeAppraisal1 => (Action::ConcludeAppraisal, "conclude_appraisal_1"),
+        Step::ConcludeAppraisal2 => (Action::ConcludeAppraisal, "conclude_appraisal_2"),
+        Step::Reopen => (Action::ManageRounds, "reopen"),
+    };
+    user.require(action, own)?;
     let l = load(state, round, unit).await?;
     let to = l
         .state
         .apply(step, l.round.phase, l.window_open)
-        .map_err(|r| WebError::BadRequest(r.message(lang)))?;
+        .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
+    let now = Utc::now();
+    match step {
+        Step::Submit => {
+            // A point claimed without evidence requires an explanation (DOMAIN).
+            let data = UnitData::load(state, round, unit).await?;
+            let missing: Vec<String> = l
+                .items()
+                .into_iter()
+                .filter(|n| data.unsupported(&n.code))
+                .map(|n| n.code.clone())
+                .collect();
+            if !missing.is_empty() {
+                return Err(WebError::BadRequest(format!(
+                    "{} {}",
+                    ctx.t.grid_unsupported_refused,
+                    missing.join(", ")
+                )));
+            }
+        }
+        Step::ConcludeAppraisal2 => {
+            let data = UnitData::load(state, round, unit).await?;
+            let finals: Vec<(String, Option<Points>)> = l
+                .items()
+                .into_iter()
+                .map(|n| (n.code.clone(), data.standing(&n.code)))
+                .collect();
+            state
+                .store
+                .conclude_final(l.round.id, UnitId(unit), l.state, &finals, &user.by(), now)
+                .await?;
+            crate::notify::unit_event(
+                state,
+                l.round.id,
+                UnitId(unit),
+                crate::notify::Kind::AppraisalFinished,
+            )
+            .await?;
+            return Ok(back(state, round, unit));
+        }
+        _ => {}
+    }
     state
         .store
-        .set_unit_state(
-            l.round.id,
-            UnitId(unit),
-            l.state,
-            to,
-            name,
-            &user.by(),
-            Utc::now(),
-        )
+        .set_unit_state(l.round.id, UnitId(unit), l.state, to, name, &user.by(), now)
         .await?;
-    Ok(redirect_with(
+    if step == Step::ConcludeAppraisal1 {
+        let data = UnitData::load(state, round, unit).await?;
+        let asked = data
+            .appraisals
+            .iter()
+            .any(|((_, s), a)| *s == Stage::One && a.ask.is_some());
+        if asked {
+            crate::notify::unit_event(
+                state,
+                l.round.id,
+                UnitId(unit),
+                crate::notify::Kind::ReturnedForExplanation,
+            )
+            .await?;
+        }
+    }
+    Ok(back(state, round, unit))
+}
+
+fn back(state: &AppState, round: i64, unit: i64) -> Response {
+    redirect_with(
         &format!("/rounds/{round}/units/{unit}"),
         Flash::Saved,
         state.config.secure_cookies(),
-    ))
-}
-
-/// The leader approves and submits.
-pub async fn submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path((round, unit)): Path<(i64, i64)>,
-) -> Result<Response, WebError> {
-    step(&state, &user, round, unit, Step::Submit, "submit", ctx.lang).await
-}
-
-/// The leader takes the submission back, before appraisal starts.
-pub async fn withdraw(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path((round, unit)): Path<(i64, i64)>,
-) -> Result<Response, WebError> {
-    step(
-        &state,
-        &user,
-        round,
-        unit,
-        Step::Withdraw,
-        "withdraw",
-        ctx.lang,
     )
-    .await
 }
+
+macro_rules! step_handler {
+    ($(#[$doc:meta])* $name:ident, $step:expr) => {
+        $(#[$doc])*
+        pub async fn $name(
+            State(state): State<AppState>,
+            ctx: Ctx,
+            user: CurrentUser,
+            Path((round, unit)): Path<(i64, i64)>,
+        ) -> Result<Response, WebError> {
+            step(&state, &user, round, unit, $step, &ctx).await
+        }
+    };
+}
+
+step_handler!(
+    /// The leader approves and submits.
+    submit, Step::Submit);
+step_handler!(
+    /// The leader takes the submission back, before appraisal starts.
+    withdraw, Step::Withdraw);
+step_handler!(
+    /// The leader sends the unit's explanations.
+    send_explanation, Step::SendExplanation);
+step_handler!(
+    /// The council chair concludes round 1 for the unit.
+    conclude_1, Step::ConcludeAppraisal1);
+step_handler!(
+    /// The council chair settles the unit's scores (round 2): they become final.
+    conclude_2, Step::ConcludeAppraisal2);
 
 /// One score event in an item's history.
 pub struct HistoryRow {
@@ -707,10 +993,8 @@ pub async fn upload_evidence(
         Action::EnterSelfAssessment,
         Target::UnitField(UnitId(unit), field_of(&code)),
     )?;
-    if !l
-        .state
-        .may_edit_self_assessment(l.round.phase, l.window_open)
-    {
+    let perms = l.perms(&user, unit, field_of(&code));
+    if !(perms.edit || perms.explain) {
         return Err(WebError::BadRequest(
             chiso_core::round::workflow::StepRefused::Closed.message(ctx.lang),
         ));

@@ -2,10 +2,11 @@
 
 mod account;
 mod accounts;
+mod appraisal;
 mod audit;
 mod dashboard;
 mod frameworks;
-mod grid;
+pub(crate) mod grid;
 mod login;
 mod rounds;
 mod units;
@@ -112,6 +113,33 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/rounds/{round}/units/{unit}/withdraw",
             post(grid::withdraw),
         )
+        .route(
+            "/rounds/{round}/units/{unit}/explain",
+            post(grid::send_explanation),
+        )
+        .route(
+            "/rounds/{round}/units/{unit}/conclude-1",
+            post(grid::conclude_1),
+        )
+        .route(
+            "/rounds/{round}/units/{unit}/conclude-2",
+            post(grid::conclude_2),
+        )
+        .route(
+            "/rounds/{round}/units/{unit}/items/{code}/appraise",
+            post(appraisal::appraise),
+        )
+        .route(
+            "/rounds/{round}/units/{unit}/items/{code}/answer",
+            post(appraisal::answer),
+        )
+        .route(
+            "/rounds/{round}/units/{unit}/items/{code}/correct",
+            post(appraisal::correct),
+        )
+        .route("/rounds/{id}/council", get(appraisal::council))
+        .route("/inbox", get(appraisal::inbox))
+        .route("/inbox/read", post(appraisal::inbox_read))
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

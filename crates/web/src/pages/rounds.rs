@@ -320,6 +320,7 @@ pub struct RoundPage {
     dates: Vec<(&'static str, String)>,
     units: Vec<UnitStateRow>,
     can_manage: bool,
+    show_council: bool,
 }
 
 /// One round: its phase, dates and units.
@@ -393,6 +394,8 @@ pub async fn show(
         dates,
         units,
         can_manage: user.can(Action::ManageRounds, Target::Province),
+        show_council: user.can(Action::ViewResults, Target::Province)
+            && round.phase >= Phase::Appraisal1,
         ctx,
     })
 }
@@ -430,6 +433,9 @@ pub async fn change_phase(
         .store
         .set_round_phase(round.id, round.phase, to, &reason, &user.by(), Utc::now())
         .await?;
+    if round.phase == Phase::Preparing && to == Phase::SelfAssessment {
+        crate::notify::round_opened(&state, round.id).await?;
+    }
     Ok(redirect_with(
         &format!("/rounds/{id}"),
         Flash::Saved,

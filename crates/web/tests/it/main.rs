@@ -1,6 +1,7 @@
 //! Web integration tests: the real router in process, on SQLite and PostgreSQL.
 
 mod app;
+mod appraisal;
 mod auth;
 mod browser;
 mod frameworks;

@@ -89,11 +89,19 @@ web_tests! {
         let mut hoa = Client::new(app(db.store.clone()));
         hoa.login_demo("hoa.tuphap").await;
         let page = hoa.get(&grid).await;
-        assert_eq!(page.text("#progress tbody tr:nth-child(2) td.num"), "1/3");
+        assert_eq!(page.text("#progress tbody tr:nth-child(2) td:nth-child(2)"), "1/3");
+        // Points claimed with neither a document nor an explanation: the submission is refused,
+        // naming the item; an explanation lets it through.
+        let refused = hoa.post(&format!("{grid}/submit"), &[]).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.text(".error-message").ends_with("không có giải trình: 2.1"), "{}", refused.text(".error-message"));
+        assert_eq!(minh.get(&grid).await.count("#item-2\\.1 .unsupported"), 1);
+        let explained = minh.post(&format!("{grid}/items/2.1"), &[("version", "1"), ("numerator", "412"), ("denominator", "430"), ("explanation", "Số liệu trích từ Cổng Dịch vụ công tỉnh, kỳ báo cáo năm 2025")]).await;
+        assert_eq!(explained.status, StatusCode::SEE_OTHER);
         let r2 = hoa.post(&format!("{grid}/submit"), &[]).await;
         assert_eq!(r2.status, StatusCode::SEE_OTHER);
         assert_eq!(hoa.get(&grid).await.text("#unit-state"), "Đã gửi");
-        let locked = minh.post(&format!("{grid}/items/2.1"), &[("version", "1"), ("numerator", "430"), ("denominator", "430")]).await;
+        let locked = minh.post(&format!("{grid}/items/2.1"), &[("version", "2"), ("numerator", "430"), ("denominator", "430")]).await;
         assert_eq!(locked.status, StatusCode::BAD_REQUEST);
         assert_eq!(minh.post(&format!("{grid}/submit"), &[]).await.status, StatusCode::FORBIDDEN);
         hoa.post(&format!("{grid}/withdraw"), &[]).await;
@@ -133,7 +141,7 @@ web_tests! {
         let ok = lan.post(&format!("/rounds/{r}/units/{stp}/extension"), &[("until", &until), ("reason", "Đơn vị đề nghị gia hạn vì thay đổi nhân sự")]).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER);
         minh.get(&grid).await;
-        let saved = minh.post(&format!("{grid}/items/2.1"), &[("version", "0"), ("numerator", "1"), ("denominator", "2")]).await;
+        let saved = minh.post(&format!("{grid}/items/2.1"), &[("version", "0"), ("numerator", "1"), ("denominator", "2"), ("explanation", "Báo cáo số 12/BC-STP")]).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 
         // Submitted, then reopened by the administrator for a correction.
