@@ -422,3 +422,176 @@ async fn a_focal_point_scores_an_item_and_sees_the_computed_points() {
     b.close().await;
     served.finish().await;
 }
+
+/// Signs out whoever is signed in, then signs in `username`.
+async fn switch_to(b: &Browser, base: &str, username: &str) {
+    b.client.goto(&format!("{base}/")).await.unwrap();
+    if b.client.find(Locator::Css("#logout")).await.is_ok() {
+        b.click("#logout").await;
+        b.wait("#login-form").await;
+    }
+    login(b, base, username, chiso_core::demo::PASSWORD).await;
+    b.wait("#dashboard-title").await;
+}
+
+/// Waits until an element's text contains `expected`.
+async fn wait_text(b: &Browser, css: &str, expected: &str) {
+    for _ in 0..50 {
+        if let Ok(e) = b.client.find(Locator::Css(css)).await
+            && e.text().await.unwrap_or_default().contains(expected)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let got = b.text(css).await;
+    panic!("{css} never showed {expected:?}; it shows {got:?}");
+}
+
+async fn next_phase(b: &Browser, base: &str, round: i64, expected: &str) {
+    b.client
+        .goto(&format!("{base}/rounds/{round}"))
+        .await
+        .unwrap();
+    b.click("#phase-next button").await;
+    wait_text(b, "#round-phase", expected).await;
+}
+
+#[tokio::test]
+async fn a_whole_round_declare_evidence_submit_appraise_explain_settle() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let served = Served::start().await;
+    let base = served.base.clone();
+    let store = &served.db.store;
+    let (r, stp) = crate::app::stp_round(store, 20).await;
+    let grid = format!("{base}/rounds/{r}/units/{stp}");
+    let pdf = std::env::temp_dir().join(format!("bao-cao-{}.pdf", std::process::id()));
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+
+    // The focal point declares figures and attaches the report.
+    switch_to(&b, &base, "minh.tuphap").await;
+    b.client.goto(&grid).await.unwrap();
+    b.fill("#item-2\\.1 input[name=numerator]", "412").await;
+    b.fill("#item-2\\.1 input[name=denominator]", "430").await;
+    b.click("#item-2\\.1 form button[type=submit]").await;
+    wait_text(&b, "#item-2\\.1 .score", "1,9163").await;
+    b.click("#item-2\\.1 details.upload summary").await;
+    b.wait("#item-2\\.1 details.upload input[type=file]")
+        .await
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    b.fill(
+        "#item-2\\.1 details.upload input[name=doc_number]",
+        "12/BC-STP",
+    )
+    .await;
+    b.click("#item-2\\.1 details.upload button[type=submit]")
+        .await;
+    wait_text(&b, "#item-2\\.1 ul.docs", "12/BC-STP").await;
+    b.shot("13-tu-danh-gia-tai-lieu").await;
+
+    // The leader approves and submits.
+    switch_to(&b, &base, "hoa.tuphap").await;
+    b.client.goto(&grid).await.unwrap();
+    b.click("#submit-form button").await;
+    wait_text(&b, "#unit-state", "Đã gửi").await;
+
+    // Round 1: the chair corrects the figures, says why and asks for an explanation.
+    switch_to(&b, &base, "lan.noivu").await;
+    next_phase(&b, &base, r, "Thẩm định lần 1").await;
+    switch_to(&b, &base, "hung.hoidong").await;
+    b.client.goto(&grid).await.unwrap();
+    b.fill("#item-2\\.1 form.appraise input[name=numerator]", "400")
+        .await;
+    b.fill(
+        "#item-2\\.1 form.appraise textarea[name=reason]",
+        "Cổng DVC ghi nhận 400 hồ sơ đúng hạn",
+    )
+    .await;
+    b.wait("#item-2\\.1 form.appraise select[name=ask]")
+        .await
+        .select_by_value("explanation")
+        .await
+        .unwrap();
+    b.click("#item-2\\.1 form.appraise button").await;
+    wait_text(&b, "#item-2\\.1 .appraisal-1", "1,8605").await;
+    b.shot("14-tham-dinh-lan-1").await;
+    b.click("#conclude-1-form button").await;
+    wait_text(&b, "#unit-state", "Đã thẩm định lần 1").await;
+
+    // The unit explains; the leader sends the explanations.
+    switch_to(&b, &base, "lan.noivu").await;
+    next_phase(&b, &base, r, "Giải trình").await;
+    switch_to(&b, &base, "minh.tuphap").await;
+    b.client.goto(&grid).await.unwrap();
+    b.fill(
+        "#item-2\\.1 .answer textarea[name=answer]",
+        "12 hồ sơ liên thông được tính đúng hạn",
+    )
+    .await;
+    b.click("#item-2\\.1 .answer button").await;
+    wait_text(&b, "#item-2\\.1 .answer .ok-note", "Đã lưu").await;
+    b.shot("15-giai-trinh").await;
+    switch_to(&b, &base, "hoa.tuphap").await;
+    b.client.goto(&grid).await.unwrap();
+    b.click("#explain-form button").await;
+    wait_text(&b, "#unit-state", "Đã giải trình").await;
+
+    // Round 2 accepts the explanation and settles the score.
+    switch_to(&b, &base, "lan.noivu").await;
+    next_phase(&b, &base, r, "Thẩm định lần 2").await;
+    switch_to(&b, &base, "hung.hoidong").await;
+    b.client.goto(&grid).await.unwrap();
+    b.fill("#item-2\\.1 form.appraise input[name=numerator]", "412")
+        .await;
+    b.fill(
+        "#item-2\\.1 form.appraise textarea[name=reason]",
+        "Chấp nhận giải trình",
+    )
+    .await;
+    b.click("#item-2\\.1 form.appraise button").await;
+    wait_text(&b, "#item-2\\.1 .appraisal-2", "1,9163").await;
+    b.click("#conclude-2-form button").await;
+    wait_text(&b, "#item-2\\.1 .final", "1,9163").await;
+    b.shot("16-chot-diem").await;
+
+    // The history shows every step.
+    b.client
+        .goto(&format!("{grid}/items/2.1/history"))
+        .await
+        .unwrap();
+    b.wait("#history").await;
+    let rows = b
+        .client
+        .find_all(Locator::Css("#history tbody tr"))
+        .await
+        .unwrap();
+    let mut kinds = Vec::new();
+    for row in rows {
+        kinds.push(
+            row.find(Locator::Css("td:nth-child(4)"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        kinds,
+        [
+            "Tự chấm",
+            "Thẩm định lần 1",
+            "Giải trình",
+            "Thẩm định lần 2",
+            "Chốt điểm"
+        ]
+    );
+    b.shot("17-lich-su-diem").await;
+    let _ = std::fs::remove_file(&pdf);
+    b.close().await;
+    served.finish().await;
+}
