@@ -324,6 +324,7 @@ async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
         appraisal2_due: days(45),
     };
     let by = chiso_store::audit::By::system("demo");
+    finished_demo_round(store, today).await?;
     for (code, name) in [
         (
             "par-department",
@@ -373,6 +374,309 @@ async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Last year's round for the departments, run from self-assessment to final scores with the
+/// demo's fixed answers: every score is computed by the framework's rules and recorded in the
+/// ledger exactly as if the people had typed it.
+async fn finished_demo_round(
+    store: &chiso_store::Store,
+    today: chrono::NaiveDate,
+) -> Result<(), Failure> {
+    use chiso_core::framework::{applicability, crosswalk};
+    use chiso_core::ids::UnitId;
+    use chiso_core::round::appraisal::{self, AppraisalInput, Ask, Stage};
+    use chiso_core::round::entry::self_score;
+    use chiso_core::round::phase::Phase;
+    use chiso_core::round::schedule::Schedule;
+    use chiso_core::round::workflow::UnitState;
+    use chiso_store::audit::By;
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    let Some((_, current)) = store
+        .latest_framework("par-department", 2025)
+        .await
+        .map_err(env)?
+    else {
+        return Ok(());
+    };
+    let year = current.year - 1;
+    let now = chrono::Utc::now();
+    let by = By::system("demo");
+    let framework = crosswalk::clone_for_year(&current, year);
+    let fid = match store
+        .latest_framework(&framework.code, year)
+        .await
+        .map_err(env)?
+    {
+        Some((summary, _)) => summary.id,
+        None => store
+            .import_framework(
+                &framework,
+                "par-department (dữ liệu mẫu năm trước)",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?,
+    };
+    let day = |m: u32, d: u32, y: i32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or(today);
+    let schedule = Schedule {
+        self_assessment_opens: day(12, 1, year),
+        submission_due: day(12, 25, year),
+        appraisal1_due: day(1, 10, year + 1),
+        explanation_due: day(1, 13, year + 1),
+        appraisal2_due: day(1, 15, year + 1),
+    };
+    let units: Vec<UnitId> = store
+        .find_units(&chiso_store::units::UnitFilter {
+            unit_type: Some(framework.unit_type),
+            active_on: Some(schedule.self_assessment_opens),
+            ..Default::default()
+        })
+        .await
+        .map_err(env)?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let name = format!("Đánh giá Chỉ số CCHC năm {year} các sở, ban, ngành (dữ liệu mẫu)");
+    let round = store
+        .create_round(fid, &name, &schedule, &units, &by, now)
+        .await
+        .map_err(env)?;
+    let mut phase = Phase::Preparing;
+    let mut advance = |to: Phase| {
+        let from = phase;
+        phase = to;
+        (from, to)
+    };
+    let step = advance(Phase::SelfAssessment);
+    store
+        .set_round_phase(round, step.0, step.1, "", &by, now)
+        .await
+        .map_err(env)?;
+    let council = By::system("hung.hoidong");
+    // Per unit: (code, items with their self score, lowered items).
+    type Scored = Vec<(String, Option<chiso_core::framework::Points>)>;
+    let mut worked: Vec<(UnitId, String, Scored)> = Vec::new();
+    for &unit in &units {
+        let code = store.unit(unit).await.map_err(env)?.code;
+        let attributes = store.unit_attributes(unit).await.map_err(env)?;
+        let exempt: Vec<String> = applicability::exempt_nodes(&framework, &attributes)
+            .iter()
+            .map(|n| n.code.clone())
+            .collect();
+        let focal = By::system(&format!("dau-moi.{}", code.to_lowercase()));
+        let mut items = Vec::new();
+        for node in framework.fields.iter().flat_map(leaves) {
+            if exempt
+                .iter()
+                .any(|e| node.code == *e || node.code.starts_with(&format!("{e}.")))
+            {
+                continue;
+            }
+            let Some(entry) = chiso_core::demo::sample_entry(node, &code) else {
+                continue;
+            };
+            let Ok(points) = self_score(node, &entry) else {
+                continue;
+            };
+            store
+                .save_self_entry(round.0, unit.0, &node.code, &entry, points, 0, &focal, now)
+                .await
+                .map_err(env)?;
+            items.push((node.code.clone(), points));
+        }
+        store
+            .set_unit_state(
+                round,
+                unit,
+                UnitState::Drafting,
+                UnitState::Submitted,
+                "submit",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        worked.push((unit, code, items));
+    }
+    let step = advance(Phase::Appraisal1);
+    store
+        .set_round_phase(round, step.0, step.1, "", &by, now)
+        .await
+        .map_err(env)?;
+    let mut finals: Vec<Scored> = Vec::new();
+    let mut asked: Vec<
+        Vec<(
+            String,
+            chiso_core::framework::Points,
+            chiso_core::framework::Points,
+        )>,
+    > = Vec::new();
+    for (unit, code, items) in &worked {
+        let mut unit_finals = Vec::new();
+        let mut unit_asked = Vec::new();
+        for (item, points) in items {
+            let node = framework
+                .node(item)
+                .ok_or_else(|| Failure::env(format!("demo item {item}")))?;
+            let lowered = match (points, chiso_core::demo::sample_appraisal(code, item)) {
+                (Some(p), Some((reason, ask))) if p.is_positive() => {
+                    let (min, max) = appraisal::range(node);
+                    let cut = (*p - quarter(max)).max(min);
+                    let input = AppraisalInput {
+                        points: Some(cut),
+                        reason: reason.into(),
+                        ask: ask.then_some(Ask::Explanation),
+                        ..Default::default()
+                    };
+                    let got = appraisal::appraise(node, *points, &input)
+                        .map_err(|e| Failure::env(e.message(chiso_core::lang::Lang::En)))?;
+                    store
+                        .save_appraisal(
+                            round,
+                            *unit,
+                            item,
+                            Stage::One,
+                            &input,
+                            got,
+                            *points,
+                            0,
+                            &council,
+                            now,
+                        )
+                        .await
+                        .map_err(env)?;
+                    if ask {
+                        unit_asked.push((item.clone(), *p, cut));
+                    }
+                    got
+                }
+                _ => *points,
+            };
+            unit_finals.push((item.clone(), lowered));
+        }
+        store
+            .set_unit_state(
+                round,
+                *unit,
+                UnitState::Submitted,
+                UnitState::Appraised1,
+                "conclude_appraisal_1",
+                &council,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        finals.push(unit_finals);
+        asked.push(unit_asked);
+    }
+    let step = advance(Phase::Explanation);
+    store
+        .set_round_phase(round, step.0, step.1, "", &by, now)
+        .await
+        .map_err(env)?;
+    for ((unit, code, _), unit_asked) in worked.iter().zip(&asked) {
+        let focal = By::system(&format!("dau-moi.{}", code.to_lowercase()));
+        for (item, _, cut) in unit_asked {
+            store
+                .save_answer(
+                    round,
+                    *unit,
+                    item,
+                    "Đơn vị đã bổ sung văn bản và giải trình tại Báo cáo giải trình kèm theo.",
+                    Some(*cut),
+                    &focal,
+                    now,
+                )
+                .await
+                .map_err(env)?;
+        }
+        store
+            .set_unit_state(
+                round,
+                *unit,
+                UnitState::Appraised1,
+                UnitState::Explained,
+                "send_explanation",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+    }
+    let step = advance(Phase::Appraisal2);
+    store
+        .set_round_phase(round, step.0, step.1, "", &by, now)
+        .await
+        .map_err(env)?;
+    for (((unit, _, _), unit_asked), unit_finals) in
+        worked.iter().zip(&asked).zip(finals.iter_mut())
+    {
+        // Half of the explanations are accepted: the declared score is restored.
+        for (n, (item, declared, cut)) in unit_asked.iter().enumerate() {
+            if n % 2 == 1 {
+                continue;
+            }
+            let input = AppraisalInput {
+                points: Some(*declared),
+                reason: "Chấp nhận giải trình, tài liệu bổ sung đáp ứng yêu cầu.".into(),
+                ..Default::default()
+            };
+            store
+                .save_appraisal(
+                    round,
+                    *unit,
+                    item,
+                    Stage::Two,
+                    &input,
+                    Some(*declared),
+                    Some(*cut),
+                    0,
+                    &council,
+                    now,
+                )
+                .await
+                .map_err(env)?;
+            if let Some(f) = unit_finals.iter_mut().find(|(c, _)| c == item) {
+                f.1 = Some(*declared);
+            }
+        }
+        store
+            .conclude_final(
+                round,
+                *unit,
+                UnitState::Explained,
+                unit_finals,
+                &council,
+                now,
+            )
+            .await
+            .map_err(env)?;
+    }
+    let step = advance(Phase::Closed);
+    store
+        .set_round_phase(round, step.0, step.1, "", &by, now)
+        .await
+        .map_err(env)?;
+    println!(
+        "Demo round finished last year: {name} ({} units).",
+        units.len()
+    );
+    Ok(())
+}
+
+/// A quarter of an item's maximum, the demo council's usual cut.
+fn quarter(max: chiso_core::framework::Points) -> chiso_core::framework::Points {
+    chiso_core::framework::Points::from_scaled(max.to_scaled().unwrap_or(0) / 4)
+}
+
+fn leaves(n: &chiso_core::framework::model::Node) -> Vec<&chiso_core::framework::model::Node> {
+    if n.is_leaf() {
+        vec![n]
+    } else {
+        n.children.iter().flat_map(leaves).collect()
+    }
 }
 
 fn backend_name(store: &chiso_store::Store) -> &'static str {

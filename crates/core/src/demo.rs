@@ -338,6 +338,74 @@ pub fn accounts() -> Vec<DemoAccount> {
     ]
 }
 
+/// A number from 0 to 99 fixed by the unit and item, so the demo's answers are the same on
+/// every start.
+fn roll(unit_code: &str, item: &str, salt: u8) -> u64 {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("{unit_code}|{item}|{salt}"));
+    u64::from_le_bytes(h[..8].try_into().unwrap_or_default()) % 100
+}
+
+/// What a demo unit declared for an item last year (scored by the item's own rule when saved).
+pub fn sample_entry(
+    node: &crate::framework::model::Node,
+    unit_code: &str,
+) -> Option<crate::round::entry::SelfEntry> {
+    use crate::framework::model::Rule;
+    use crate::framework::points::Points;
+    use crate::round::entry::SelfEntry;
+    let r = roll(unit_code, &node.code, 0);
+    let max = node.max.unwrap_or(Points::ZERO);
+    let mut e = SelfEntry::default();
+    match node.rule.as_ref()? {
+        Rule::Survey { .. } => return None,
+        Rule::Boolean | Rule::Deduction { .. } => e.met = Some(r >= 12),
+        Rule::Levels { levels } => {
+            // Most units reach the best level; some the one below.
+            let best = levels
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, l)| l.points)
+                .map(|(i, _)| i)?;
+            e.level = Some(if r < 25 && best > 0 { best - 1 } else { best });
+        }
+        Rule::Bands { .. } | Rule::Proportional { .. } => {
+            let denominator = 80 + roll(unit_code, &node.code, 1) * 7;
+            let numerator = denominator * (86 + r % 15) / 100;
+            e.numerator = Some(numerator.into());
+            e.denominator = Some(denominator.into());
+        }
+        Rule::Manual { step } | Rule::Bonus { step } => {
+            if matches!(node.rule, Some(Rule::Bonus { .. })) && r < 70 {
+                return None;
+            }
+            let share = rust_decimal::Decimal::new(60 + (r % 41) as i64, 2);
+            let raw = max.decimal() * share;
+            let steps = (raw / step.decimal()).floor();
+            e.points = Some(Points::new(steps * step.decimal()).min(max));
+        }
+    }
+    e.explanation = if r.is_multiple_of(3) {
+        "Số liệu tổng hợp từ báo cáo CCHC năm và Hệ thống thông tin giải quyết TTHC tỉnh.".into()
+    } else {
+        String::new()
+    };
+    Some(e)
+}
+
+/// Whether the demo council lowered an item in round 1, and why; `Some(true)` when it also asked
+/// the unit to explain.
+pub fn sample_appraisal(unit_code: &str, item: &str) -> Option<(&'static str, bool)> {
+    const REASONS: [&str; 4] = [
+        "Tài liệu kiểm chứng chưa thể hiện đủ nội dung theo hướng dẫn.",
+        "Văn bản ban hành sau thời hạn quy định.",
+        "Số liệu chưa khớp với Hệ thống thông tin giải quyết TTHC.",
+        "Báo cáo chưa đúng đề cương, thiếu biểu mẫu kèm theo.",
+    ];
+    let r = roll(unit_code, item, 2);
+    (r < 12).then(|| (REASONS[(r % 4) as usize], r.is_multiple_of(2)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,52 @@ impl Store {
         Ok(id)
     }
 
+    /// Links a document the unit already holds (e.g. last year's) to an item of a round,
+    /// audited. A document of another unit is not found.
+    pub async fn reuse_evidence(
+        &self,
+        round: i64,
+        unit: UnitId,
+        node: &str,
+        evidence: i64,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        transaction!(self, |tx| {
+            let owner: Option<i64> =
+                sqlx::query_scalar("SELECT unit_id FROM evidence WHERE id = $1")
+                    .bind(evidence)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if owner != Some(unit.0) {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO evidence_links (round_id, unit_id, node_code, evidence_id, linked_at, linked_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (round_id, unit_id, node_code, evidence_id) DO NOTHING",
+            )
+            .bind(round)
+            .bind(unit.0)
+            .bind(node)
+            .bind(evidence)
+            .bind(to_millis(now))
+            .bind(&by.name)
+            .execute(&mut *tx)
+            .await?;
+            let entry = NewEntry::new(
+                now,
+                by,
+                "evidence.reuse",
+                "evidence",
+                evidence,
+                node.to_string(),
+            )
+            .after(&serde_json::json!({ "round": round, "unit": unit.0, "node": node }));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+
     /// One document.
     pub async fn evidence(&self, id: i64) -> Result<Evidence, StoreError> {
         let row: Option<EvidenceRow> = read!(self, |pool| {

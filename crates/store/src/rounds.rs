@@ -23,7 +23,8 @@ impl std::fmt::Display for RoundId {
 
 impl Store {
     /// Creates a round in preparation with its units (all drafting), in one transaction.
-    /// The caller has validated the schedule.
+    /// The caller has validated the schedule. The round continues the latest round of the same
+    /// framework code from an earlier year, if any (its figures and documents are offered again).
     pub async fn create_round(
         &self,
         framework: FrameworkId,
@@ -51,6 +52,20 @@ impl Store {
             .bind(&by.name)
             .fetch_one(&mut *tx)
             .await?;
+            let previous: Option<i64> = sqlx::query_scalar(
+                "SELECT r.id FROM rounds r JOIN frameworks f ON f.id = r.framework_id \
+                 WHERE f.code = (SELECT code FROM frameworks WHERE id = $1) \
+                 AND f.year < (SELECT year FROM frameworks WHERE id = $1) \
+                 ORDER BY f.year DESC, r.id DESC LIMIT 1",
+            )
+            .bind(framework.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE rounds SET previous_round_id = $2 WHERE id = $1")
+                .bind(id)
+                .bind(previous)
+                .execute(&mut *tx)
+                .await?;
             for unit in units {
                 sqlx::query(
                     "INSERT INTO round_units (round_id, unit_id, state) VALUES ($1, $2, $3)",
@@ -62,7 +77,7 @@ impl Store {
                 .await?;
             }
             let entry = NewEntry::new(now, by, "round.create", "round", id, name.to_string())
-                .after(&serde_json::json!({ "framework": framework.0, "units": units.len(), "schedule": schedule }));
+                .after(&serde_json::json!({ "framework": framework.0, "units": units.len(), "schedule": schedule, "previous_round": previous }));
             record_audit!(tx, entry);
             id
         });
@@ -80,6 +95,8 @@ pub struct RoundSummary {
     pub schedule: Schedule,
     pub units: i64,
     pub submitted: i64,
+    /// Last year's round this one continues.
+    pub previous: Option<RoundId>,
 }
 
 /// A unit in a round.
@@ -103,6 +120,7 @@ struct RoundRow {
     appraisal2_due: chrono::NaiveDate,
     units: i64,
     submitted: i64,
+    previous_round_id: Option<i64>,
 }
 
 fn summary_of(r: RoundRow) -> Result<RoundSummary, StoreError> {
@@ -121,6 +139,7 @@ fn summary_of(r: RoundRow) -> Result<RoundSummary, StoreError> {
         },
         units: r.units,
         submitted: r.submitted,
+        previous: r.previous_round_id.map(RoundId),
     })
 }
 
@@ -141,7 +160,7 @@ impl Store {
     pub async fn list_rounds(&self) -> Result<Vec<RoundSummary>, StoreError> {
         let rows: Vec<RoundRow> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.id, r.framework_id, r.name, r.phase, r.self_assessment_opens, r.submission_due, r.appraisal1_due, \
+                "SELECT r.id, r.framework_id, r.name, r.phase, r.previous_round_id, r.self_assessment_opens, r.submission_due, r.appraisal1_due, \
                         r.explanation_due, r.appraisal2_due, \
                         (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id) AS units, \
                         (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id AND u.state <> 'drafting') AS submitted \
@@ -157,7 +176,7 @@ impl Store {
     pub async fn round(&self, id: RoundId) -> Result<RoundSummary, StoreError> {
         let row: Option<RoundRow> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT r.id, r.framework_id, r.name, r.phase, r.self_assessment_opens, r.submission_due, r.appraisal1_due, \
+                "SELECT r.id, r.framework_id, r.name, r.phase, r.previous_round_id, r.self_assessment_opens, r.submission_due, r.appraisal1_due, \
                         r.explanation_due, r.appraisal2_due, \
                         (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id) AS units, \
                         (SELECT CAST(COUNT(*) AS BIGINT) FROM round_units u WHERE u.round_id = r.id AND u.state <> 'drafting') AS submitted \

@@ -305,6 +305,11 @@ texts! {
     inbox: "Thông báo", "Notices";
     inbox_empty: "Chưa có thông báo.", "No notices yet.";
     inbox_mark_read: "Đánh dấu đã đọc tất cả", "Mark all read";
+    last_year: "Năm trước", "Last year";
+    last_year_declared: "Đã khai báo", "Declared";
+    last_year_use: "Dùng lại số liệu năm trước", "Use last year's figures";
+    last_year_reuse_doc: "Dùng lại cho năm nay", "Reuse this year";
+    round_previous: "Kế thừa từ đợt", "Continues";
 }
 
 #[cfg(test)]

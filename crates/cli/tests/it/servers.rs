@@ -1,5 +1,6 @@
 //! Real `chiso serve` processes: the demo start, and two servers on one PostgreSQL.
 
+use crate::chiso;
 use crate::http::Session;
 use crate::{Scratch, command};
 use std::io::{BufRead, BufReader};
@@ -67,6 +68,33 @@ fn serve_demo_answers_and_a_demo_login_works() {
             .contains("Đánh giá Chỉ số CCHC các sở, ban, ngành (dữ liệu mẫu)"),
         "{}",
         home.body
+    );
+    // Last year's round is finished: every department's scores are final, some were lowered
+    // with a reason, and this year's grid offers last year's figures.
+    let council = web.request("GET", "/rounds/1/council", None);
+    assert_eq!(council.status, 200, "{}", council.body);
+    assert!(council.body.contains("năm 2024"));
+    assert_eq!(council.body.matches("Đã chốt điểm").count(), 20);
+    let round = web.request("GET", "/rounds/2", None);
+    assert!(round.body.contains("Kế thừa từ đợt"), "{}", round.body);
+    let link = round
+        .body
+        .split("href=\"")
+        .map(|h| h.split('"').next().unwrap_or(""))
+        .find(|h| h.starts_with("/rounds/2/units/"))
+        .expect("a unit link")
+        .to_string();
+    let grid = web.request("GET", &link, None);
+    assert_eq!(grid.status, 200);
+    assert!(grid.body.contains("class=\"last-year\""), "{}", grid.body);
+    drop(server);
+    // Every score event of the demo is in an intact ledger.
+    let verify = chiso(&s.0, &["--db", &s.db_url(), "audit", "verify"]);
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
     );
 }
 

@@ -134,7 +134,7 @@ pub async fn appraise(
             StepRefused::WrongState.message(ctx.lang),
         ));
     };
-    let mut data = UnitData::load(&state, round, unit).await?;
+    let mut data = UnitData::load(&state, &l, unit).await?;
     let fail = |data: &UnitData, ctx: &Ctx, message: String, typed: Option<&AppraisalInput>| {
         let mut i = item(node, data, perms, ctx);
         if let Some(f) = i.appraise.as_mut() {
@@ -227,7 +227,7 @@ pub async fn answer(
         };
         return Err(WebError::BadRequest(why.message(ctx.lang)));
     }
-    let mut data = UnitData::load(&state, round, unit).await?;
+    let mut data = UnitData::load(&state, &l, unit).await?;
     let text = chiso_core::text::clean(get(&pairs, "answer"));
     if text.is_empty() {
         let mut i = item(node, &data, perms, &ctx);

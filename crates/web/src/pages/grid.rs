@@ -107,9 +107,24 @@ pub struct Item {
     /// The final score once round 2 concluded.
     pub final_points: Option<String>,
     pub correctable: bool,
+    pub last_year: Option<LastYearView>,
+}
+
+/// Last year's item, offered again: its points, what was declared (and the hidden inputs that
+/// save it as this year's entry), and its documents.
+pub struct LastYearView {
+    pub points: String,
+    pub declared: String,
+    pub inputs: Vec<(&'static str, String)>,
+    pub docs: Vec<(i64, String)>,
 }
 
 impl Item {
+    /// Whether a document already backs the item this year.
+    pub fn has_doc(&self, id: &i64) -> bool {
+        self.docs.iter().any(|(d, _)| d == id)
+    }
+
     /// Whether a level is the chosen one (for the select).
     pub fn is_level(&self, i: &usize) -> bool {
         self.level == Some(*i)
@@ -142,17 +157,28 @@ pub(crate) struct UnitData {
     pub appraisals: HashMap<(String, Stage), StoredAppraisal>,
     pub answers: HashMap<String, StoredAnswer>,
     pub finals: HashMap<String, Option<Points>>,
+    /// Last year's round, by this year's item code.
+    pub last_year: HashMap<String, LastYearItem>,
+}
+
+/// What the unit declared and kept for an item in last year's round.
+pub(crate) struct LastYearItem {
+    pub entry: Option<SelfEntry>,
+    pub points: Option<Points>,
+    pub docs: Vec<(i64, String)>,
 }
 
 impl UnitData {
-    pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Self, WebError> {
-        let (r, u) = (RoundId(round), UnitId(unit));
+    pub(crate) async fn load(state: &AppState, l: &Loaded, unit: i64) -> Result<Self, WebError> {
+        let round = l.round.id.0;
+        let (r, u) = (l.round.id, UnitId(unit));
         Ok(UnitData {
             entries: state.store.self_entries(round, unit).await?,
             docs: docs_by_item(state, round, unit, None).await?,
             appraisals: state.store.appraisals(r, u).await?,
             answers: state.store.answers(r, u).await?,
             finals: state.store.final_scores(r, u).await?,
+            last_year: last_year(state, l, unit).await?,
         })
     }
 
@@ -214,6 +240,48 @@ impl UnitData {
             explanation,
         )
     }
+}
+
+/// Last year's entries, final scores and documents of the unit, keyed by this year's codes
+/// (through each item's `previous_code` where the framework renumbered it).
+async fn last_year(
+    state: &AppState,
+    l: &Loaded,
+    unit: i64,
+) -> Result<HashMap<String, LastYearItem>, WebError> {
+    let Some(previous) = l.round.previous else {
+        return Ok(HashMap::new());
+    };
+    // A unit that was not in last year's round has nothing to carry over.
+    if state
+        .store
+        .round_unit(previous, UnitId(unit))
+        .await
+        .is_err()
+    {
+        return Ok(HashMap::new());
+    }
+    let mut entries = state.store.self_entries(previous.0, unit).await?;
+    let finals = state.store.final_scores(previous, UnitId(unit)).await?;
+    let mut docs = docs_by_item(state, previous.0, unit, None).await?;
+    let mut out = HashMap::new();
+    for node in l.framework.fields.iter().flat_map(leaves_of) {
+        let old = node.previous_code.as_deref().unwrap_or(&node.code);
+        let entry = entries.remove(old);
+        let points = finals
+            .get(old)
+            .copied()
+            .unwrap_or_else(|| entry.as_ref().and_then(|e| e.self_points));
+        let item = LastYearItem {
+            entry: entry.map(|e| e.entry),
+            points,
+            docs: docs.remove(old).unwrap_or_default(),
+        };
+        if item.entry.is_some() || !item.docs.is_empty() {
+            out.insert(node.code.clone(), item);
+        }
+    }
+    Ok(out)
 }
 
 /// What the account may do with the items of one field now.
@@ -353,6 +421,57 @@ pub(crate) fn item(node: &Node, data: &UnitData, perms: Perms, ctx: &Ctx) -> Ite
         answer_message: None,
         final_points: data.finals.get(&node.code).map(|p| show(*p)),
         correctable: perms.correct && data.finals.contains_key(&node.code),
+        last_year: data
+            .last_year
+            .get(&node.code)
+            .map(|y| last_year_view(node, y, &entry, ctx)),
+    }
+}
+
+fn last_year_view(node: &Node, y: &LastYearItem, current: &SelfEntry, ctx: &Ctx) -> LastYearView {
+    let lang = ctx.lang;
+    let mut inputs = Vec::new();
+    let mut declared = String::new();
+    if let Some(e) = &y.entry {
+        if let Some(reason) = &e.not_applicable {
+            inputs.push(("na", "1".to_string()));
+            inputs.push(("na_reason", reason.clone()));
+            declared = format!("{}: {reason}", ctx.t.exempt);
+        } else {
+            if e.numerator.is_some() || e.denominator.is_some() {
+                inputs.push(("numerator", decimal_text(e.numerator)));
+                inputs.push(("denominator", decimal_text(e.denominator)));
+                declared = figures_text(e);
+            }
+            if let Some(level) = e.level {
+                inputs.push(("level", level.to_string()));
+                if let Some(Rule::Levels { levels }) = &node.rule {
+                    declared = levels
+                        .get(level)
+                        .map(|l| l.label.clone())
+                        .unwrap_or_default();
+                }
+            }
+            if let Some(met) = e.met {
+                inputs.push(("met", if met { "1" } else { "0" }.to_string()));
+                declared = if met { ctx.t.yes } else { ctx.t.no }.to_string();
+            }
+            if let Some(p) = e.points {
+                inputs.push(("points", p.display(lang)));
+                declared = p.display(lang);
+            }
+        }
+    }
+    // Taking last year's figures keeps this year's explanation.
+    inputs.push(("explanation", current.explanation.clone()));
+    LastYearView {
+        points: y
+            .points
+            .map(|p| p.display(lang))
+            .unwrap_or_else(|| "—".into()),
+        declared,
+        inputs,
+        docs: y.docs.clone(),
     }
 }
 
@@ -490,7 +609,7 @@ pub async fn show(
     user.require(Action::ViewUnit, Target::Unit(UnitId(unit)))?;
     let l = load(&state, round, unit).await?;
     let unit_row = state.store.unit(UnitId(unit)).await?;
-    let data = UnitData::load(&state, round, unit).await?;
+    let data = UnitData::load(&state, &l, unit).await?;
     let exempt_nodes = applicability::exempt_nodes(&l.framework, &l.attributes);
     let exempt_codes: Vec<&str> = exempt_nodes.iter().map(|n| n.code.as_str()).collect();
     let is_exempt = |code: &str| {
@@ -668,7 +787,7 @@ pub async fn save_item(
         return Err(WebError::BadRequest(reason.message(ctx.lang)));
     }
     let perms = l.perms(&user, unit, field_of(&code));
-    let mut data = UnitData::load(&state, round, unit).await?;
+    let mut data = UnitData::load(&state, &l, unit).await?;
     let respond = |ctx: Ctx, mut i: Item, message: (bool, String)| -> Response {
         i.message = Some(message);
         if ctx.htmx {
@@ -765,7 +884,7 @@ async fn step(
     match step {
         Step::Submit => {
             // A point claimed without evidence requires an explanation (DOMAIN).
-            let data = UnitData::load(state, round, unit).await?;
+            let data = UnitData::load(state, &l, unit).await?;
             let missing: Vec<String> = l
                 .items()
                 .into_iter()
@@ -781,7 +900,7 @@ async fn step(
             }
         }
         Step::ConcludeAppraisal2 => {
-            let data = UnitData::load(state, round, unit).await?;
+            let data = UnitData::load(state, &l, unit).await?;
             let finals: Vec<(String, Option<Points>)> = l
                 .items()
                 .into_iter()
@@ -807,7 +926,7 @@ async fn step(
         .set_unit_state(l.round.id, UnitId(unit), l.state, to, name, &user.by(), now)
         .await?;
     if step == Step::ConcludeAppraisal1 {
-        let data = UnitData::load(state, round, unit).await?;
+        let data = UnitData::load(state, &l, unit).await?;
         let asked = data
             .appraisals
             .iter()
@@ -1051,6 +1170,39 @@ pub async fn upload_evidence(
             &user.by(),
             Utc::now(),
         )
+        .await?;
+    Ok(redirect_with(
+        &format!("/rounds/{round}/units/{unit}#item-{code}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
+}
+
+/// Links one of last year's documents to an item of this year's round.
+pub async fn reuse_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((round, unit, code, evidence)): Path<(i64, i64, String, i64)>,
+) -> Result<Response, WebError> {
+    let l = load(&state, round, unit).await?;
+    l.framework
+        .node(&code)
+        .filter(|n| n.is_leaf())
+        .ok_or(WebError::NotFound)?;
+    user.require(
+        Action::EnterSelfAssessment,
+        Target::UnitField(UnitId(unit), field_of(&code)),
+    )?;
+    let perms = l.perms(&user, unit, field_of(&code));
+    if !(perms.edit || perms.explain) {
+        return Err(WebError::BadRequest(
+            chiso_core::round::workflow::StepRefused::Closed.message(ctx.lang),
+        ));
+    }
+    state
+        .store
+        .reuse_evidence(round, UnitId(unit), &code, evidence, &user.by(), Utc::now())
         .await?;
     Ok(redirect_with(
         &format!("/rounds/{round}/units/{unit}#item-{code}"),

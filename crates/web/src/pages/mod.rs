@@ -106,6 +106,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/evidence/{id}", get(grid::download_evidence))
         .route(
+            "/rounds/{round}/units/{unit}/items/{code}/reuse/{evidence}",
+            post(grid::reuse_evidence),
+        )
+        .route(
             "/rounds/{round}/units/{unit}/items/{code}/history",
             get(grid::history),
         )

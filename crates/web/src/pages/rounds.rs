@@ -379,6 +379,11 @@ pub async fn show(
             date(s.appraisal2_due),
         ),
     ];
+    let mut dates = dates;
+    if let Some(previous) = round.previous {
+        let name = state.store.round(previous).await?.name;
+        dates.push((ctx.t.round_previous, name));
+    }
     Ok(RoundPage {
         id,
         name: round.name,

@@ -112,3 +112,53 @@ web_tests! {
         assert!(db.store.verify_ledger().await.unwrap().is_ok());
     }
 }
+
+web_tests! {
+    async fn last_years_figures_and_documents_are_offered_again(db) {
+        use chiso_core::framework::crosswalk::clone_for_year;
+        use chiso_core::round::entry::SelfEntry;
+        use chiso_store::audit::By;
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/golden/frameworks/good.yaml")).unwrap();
+        let f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
+        let now = chrono::Utc::now();
+        let by = By::system("t");
+        let old = db.store.import_framework(&clone_for_year(&f, f.year - 1), "old.yaml", &by, now).await.unwrap();
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id;
+        let snv = db.store.unit_by_code("SNV").await.unwrap().unwrap().id;
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let schedule = chiso_core::round::schedule::Schedule {
+            self_assessment_opens: day(2024, 12, 1), submission_due: day(2024, 12, 25), appraisal1_due: day(2025, 1, 10),
+            explanation_due: day(2025, 1, 13), appraisal2_due: day(2025, 1, 15),
+        };
+        let prev = db.store.create_round(old, "Năm trước", &schedule, &[stp, snv], &by, now).await.unwrap();
+        let declared = SelfEntry { numerator: Some(400.into()), denominator: Some(430.into()), ..Default::default() };
+        db.store.save_self_entry(prev.0, stp.0, "2.1", &declared, chiso_core::framework::Points::parse("1.8605"), 0, &by, now).await.unwrap();
+        let meta = chiso_store::evidence::EvidenceMeta { content_type: "application/pdf".into(), file_name: "bao-cao-2024.pdf".into(),
+            doc_number: "45/BC-STP".into(), doc_date: None, issuer: "Sở Tư pháp".into(), effective_date: None };
+        let doc = db.store.attach_evidence(prev.0, stp, "2.1", &"a".repeat(64), 10, &meta, &by, now).await.unwrap();
+        let other_doc = db.store.attach_evidence(prev.0, snv, "2.1", &"b".repeat(64), 10, &meta, &by, now).await.unwrap();
+
+        // This year's round continues last year's.
+        let (r, u) = crate::app::stp_round(&db.store, 20).await;
+        assert_eq!(db.store.round(chiso_store::rounds::RoundId(r)).await.unwrap().previous, Some(prev));
+        let grid = format!("/rounds/{r}/units/{u}");
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        let page = minh.get(&grid).await;
+        assert_eq!(page.text("#item-2\\.1 .last-year summary"), "Năm trước: 1,8605");
+        assert_eq!(page.text("#item-2\\.1 .last-year .declared"), "400 / 430");
+        assert_eq!(page.count("#item-2\\.1 form.reuse-figures"), 1);
+        // Nothing is carried silently: this year's item is not scored until someone takes it.
+        assert_eq!(page.text("#item-2\\.1 .score"), "—");
+        let taken = minh.post(&format!("{grid}/items/2.1"), &[("version", "0"), ("numerator", "400"), ("denominator", "430"), ("explanation", "")]).await;
+        assert_eq!(taken.status, StatusCode::SEE_OTHER);
+        let reused = minh.post(&format!("{grid}/items/2.1/reuse/{doc}"), &[]).await;
+        assert_eq!(reused.status, StatusCode::SEE_OTHER);
+        let page = minh.get(&grid).await;
+        assert_eq!(page.text("#item-2\\.1 .score"), "1,8605");
+        assert_eq!(page.count("#item-2\\.1 > ul.docs li"), 1);
+        assert_eq!(page.count("#item-2\\.1 form.reuse-doc"), 0, "already reused");
+        // Another unit's document cannot be taken.
+        assert_eq!(minh.post(&format!("{grid}/items/2.1/reuse/{other_doc}"), &[]).await.status, StatusCode::NOT_FOUND);
+    }
+}
