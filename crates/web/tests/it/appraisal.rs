@@ -162,3 +162,31 @@ web_tests! {
         assert_eq!(minh.post(&format!("{grid}/items/2.1/reuse/{other_doc}"), &[]).await.status, StatusCode::NOT_FOUND);
     }
 }
+
+web_tests! {
+    async fn units_are_told_when_a_round_opens_and_three_days_before_their_deadline(db) {
+        use chiso_store::rounds::RoundId;
+        let (r, _) = crate::app::stp_round(&db.store, 3).await;
+        let state = chiso_web::AppState::new(db.store.clone(), crate::app::test_config()).unwrap();
+        chiso_web::notify::round_opened(&state, RoundId(r)).await.unwrap();
+        let today = chiso_core::format::vietnam_day(chrono::Utc::now());
+        // Sở Tư pháp has two accounts; each is reminded once however often (or wherever) this runs.
+        assert_eq!(chiso_web::notify::remind_deadlines(&state, today).await.unwrap(), 2);
+        assert_eq!(chiso_web::notify::remind_deadlines(&state, today).await.unwrap(), 0);
+        assert_eq!(chiso_web::notify::remind_deadlines(&state, today + chrono::Duration::days(1)).await.unwrap(), 0, "not 3 days before");
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        let inbox = minh.get("/inbox").await;
+        assert_eq!(inbox.texts("#notices li.unread strong"), vec!["Còn 3 ngày đến hạn".to_string(), "Đợt đánh giá đã mở, mời đơn vị tự đánh giá".to_string()]);
+        assert_eq!(minh.post("/inbox/read", &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(minh.get("/inbox").await.count("#notices li.unread"), 0);
+        // A submitted unit is not reminded.
+        let mut hoa = Client::new(app(db.store.clone()));
+        hoa.login_demo("hoa.tuphap").await;
+        let grid = format!("/rounds/{r}/units/{}", db.store.unit_by_code("STP").await.unwrap().unwrap().id);
+        hoa.get(&grid).await;
+        assert_eq!(hoa.post(&format!("{grid}/submit"), &[]).await.status, StatusCode::SEE_OTHER);
+        db.store.execute_raw("DELETE FROM notifications").await.unwrap();
+        assert_eq!(chiso_web::notify::remind_deadlines(&state, today).await.unwrap(), 0);
+    }
+}
