@@ -7,13 +7,13 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
-use crate::pages::grid::{Item, ItemPartial, Loaded, UnitData, item, load};
+use crate::pages::grid::{Item, Loaded, UnitData, item, item_response, load};
 use crate::pages::redirect_with;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chiso_core::framework::Points;
 use chiso_core::framework::model::Node;
 use chiso_core::ids::UnitId;
@@ -51,23 +51,8 @@ fn decimal(s: &str) -> Option<Decimal> {
     t.parse().ok()
 }
 
-/// Answers an item form: the item alone for htmx, else back to the grid at the item.
 fn respond(state: &AppState, ctx: Ctx, round: i64, unit: i64, i: Item) -> Response {
-    if ctx.htmx {
-        ItemPartial {
-            ctx,
-            round_id: round,
-            unit_id: unit,
-            i,
-        }
-        .into_response()
-    } else {
-        redirect_with(
-            &format!("/rounds/{round}/units/{unit}#item-{}", i.code),
-            Flash::Saved,
-            state.config.secure_cookies(),
-        )
-    }
+    item_response(state, ctx, round, unit, i)
 }
 
 /// Reads the appraisal form; a value that cannot be read is a message.

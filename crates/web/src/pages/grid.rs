@@ -535,6 +535,31 @@ pub struct ItemPartial {
     pub(crate) i: Item,
 }
 
+/// Answers an item form: the item alone for htmx, else back to the grid at the item.
+pub(crate) fn item_response(
+    state: &AppState,
+    ctx: Ctx,
+    round: i64,
+    unit: i64,
+    i: Item,
+) -> Response {
+    if ctx.htmx {
+        ItemPartial {
+            ctx,
+            round_id: round,
+            unit_id: unit,
+            i,
+        }
+        .into_response()
+    } else {
+        redirect_with(
+            &format!("/rounds/{round}/units/{unit}#item-{}", i.code),
+            Flash::Saved,
+            state.config.secure_cookies(),
+        )
+    }
+}
+
 pub(crate) struct Loaded {
     pub round: RoundSummary,
     pub framework: Framework,
@@ -790,21 +815,7 @@ pub async fn save_item(
     let mut data = UnitData::load(&state, &l, unit).await?;
     let respond = |ctx: Ctx, mut i: Item, message: (bool, String)| -> Response {
         i.message = Some(message);
-        if ctx.htmx {
-            ItemPartial {
-                ctx,
-                round_id: round,
-                unit_id: unit,
-                i,
-            }
-            .into_response()
-        } else {
-            redirect_with(
-                &format!("/rounds/{round}/units/{unit}#item-{}", i.code),
-                Flash::Saved,
-                state.config.secure_cookies(),
-            )
-        }
+        item_response(&state, ctx, round, unit, i)
     };
     let (entry, version) = match entry_from(&pairs, ctx.lang) {
         Ok(x) => x,
