@@ -467,7 +467,7 @@ async fn finished_demo_round(
             .collect();
         let focal = By::system(&format!("dau-moi.{}", code.to_lowercase()));
         let mut items = Vec::new();
-        for node in framework.fields.iter().flat_map(leaves) {
+        for node in framework.leaves() {
             if exempt
                 .iter()
                 .any(|e| node.code == *e || node.code.starts_with(&format!("{e}.")))
@@ -669,14 +669,6 @@ async fn finished_demo_round(
 /// A quarter of an item's maximum, the demo council's usual cut.
 fn quarter(max: chiso_core::framework::Points) -> chiso_core::framework::Points {
     chiso_core::framework::Points::from_scaled(max.to_scaled().unwrap_or(0) / 4)
-}
-
-fn leaves(n: &chiso_core::framework::model::Node) -> Vec<&chiso_core::framework::model::Node> {
-    if n.is_leaf() {
-        vec![n]
-    } else {
-        n.children.iter().flat_map(leaves).collect()
-    }
 }
 
 fn backend_name(store: &chiso_store::Store) -> &'static str {

@@ -100,9 +100,6 @@ fn stage_of(n: i64) -> Result<Stage, StoreError> {
     Stage::from_number(n).ok_or_else(|| StoreError::Corrupt(format!("appraisal stage {n}")))
 }
 
-const APPRAISAL_COLUMNS: &str =
-    "node_code, stage, points_scaled, corrected, reason, ask, version, updated_at, updated_by";
-
 impl Store {
     /// Every appraisal of a unit in a round, by item and stage.
     pub async fn appraisals(
@@ -110,11 +107,11 @@ impl Store {
         round: RoundId,
         unit: UnitId,
     ) -> Result<HashMap<(String, Stage), StoredAppraisal>, StoreError> {
-        let sql = format!(
-            "SELECT {APPRAISAL_COLUMNS} FROM appraisals WHERE round_id = $1 AND unit_id = $2"
-        );
         let rows: Vec<AppraisalRow> = read!(self, |pool| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            sqlx::query_as(
+                "SELECT node_code, stage, points_scaled, corrected, reason, ask, version, updated_at, updated_by \
+                 FROM appraisals WHERE round_id = $1 AND unit_id = $2",
+            )
                 .bind(round.0)
                 .bind(unit.0)
                 .fetch_all(pool)
@@ -149,12 +146,11 @@ impl Store {
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let scaled = points.and_then(Points::to_scaled);
-        let select = format!(
-            "SELECT {APPRAISAL_COLUMNS} FROM appraisals \
-             WHERE round_id = $1 AND unit_id = $2 AND node_code = $3 AND stage = $4"
-        );
         let outcome = transaction!(self, |tx| {
-            let current: Option<AppraisalRow> = sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
+            let current: Option<AppraisalRow> = sqlx::query_as(
+                "SELECT node_code, stage, points_scaled, corrected, reason, ask, version, updated_at, updated_by \
+                 FROM appraisals WHERE round_id = $1 AND unit_id = $2 AND node_code = $3 AND stage = $4",
+            )
                 .bind(round.0)
                 .bind(unit.0)
                 .bind(node)

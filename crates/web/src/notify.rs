@@ -66,14 +66,27 @@ impl Kind {
     }
 }
 
-/// Tells a unit's accounts about their assessment in a round.
-pub async fn unit_event(
+/// Tells a unit's accounts about their assessment in a round. Called after the change it
+/// reports has been committed, so a failure here is logged, never turned into an error page
+/// for a change that was made.
+pub async fn unit_event(state: &AppState, round: RoundId, unit: UnitId, kind: Kind) {
+    let result = async {
+        let r = state.store.round(round).await?;
+        write_unit_notice(state, &r.name, round, unit, kind).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(round = %round, unit = %unit, error = %e, "could not write a notice");
+    }
+}
+
+async fn write_unit_notice(
     state: &AppState,
+    round_name: &str,
     round: RoundId,
     unit: UnitId,
     kind: Kind,
-) -> Result<(), WebError> {
-    let r = state.store.round(round).await?;
+) -> Result<(), chiso_store::StoreError> {
     let u = state.store.unit(unit).await?;
     let accounts = state.store.unit_account_ids(unit).await?;
     state
@@ -81,7 +94,7 @@ pub async fn unit_event(
         .notify(
             &accounts,
             kind.code(),
-            &format!("{} · {}", r.name, u.name),
+            &format!("{round_name} · {}", u.name),
             &format!("/rounds/{round}/units/{unit}"),
             None,
             Utc::now(),
@@ -90,12 +103,19 @@ pub async fn unit_event(
     Ok(())
 }
 
-/// Tells every unit of a round that self-assessment is open.
-pub async fn round_opened(state: &AppState, round: RoundId) -> Result<(), WebError> {
-    for ru in state.store.round_units(round).await? {
-        unit_event(state, round, ru.unit, Kind::RoundOpened).await?;
+/// Tells every unit of a round that self-assessment is open (logged on failure, as above).
+pub async fn round_opened(state: &AppState, round: RoundId) {
+    let result = async {
+        let r = state.store.round(round).await?;
+        for ru in state.store.round_units(round).await? {
+            write_unit_notice(state, &r.name, round, ru.unit, Kind::RoundOpened).await?;
+        }
+        Ok::<_, chiso_store::StoreError>(())
     }
-    Ok(())
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(round = %round, error = %e, "could not write round-opened notices");
+    }
 }
 
 /// Reminds units whose own deadline (submission, or explanation) is three days after `today`

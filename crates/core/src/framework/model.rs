@@ -197,6 +197,15 @@ impl Node {
         self.children.is_empty()
     }
 
+    /// The scored leaves under this node (itself if it is one), in order.
+    pub fn leaves(&self) -> Vec<&Node> {
+        if self.is_leaf() {
+            vec![self]
+        } else {
+            self.children.iter().flat_map(Node::leaves).collect()
+        }
+    }
+
     /// The max as it counts toward the parent: zero for bonus and deduction items.
     pub fn counted_max(&self) -> Points {
         match &self.rule {

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
-use crate::pages::grid::{Item, Loaded, UnitData, item, item_response, load};
+use crate::pages::grid::{Item, UnitData, field_of, item, item_response, load, parse_decimal};
 use crate::pages::redirect_with;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,7 +15,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chiso_core::framework::Points;
-use chiso_core::framework::model::Node;
 use chiso_core::ids::UnitId;
 use chiso_core::lang::Lang;
 use chiso_core::policy::{Action, Target};
@@ -27,28 +26,12 @@ use chiso_store::rounds::RoundId;
 use chrono::Utc;
 use rust_decimal::Decimal;
 
-fn field_of(code: &str) -> &str {
-    code.split('.').next().unwrap_or(code)
-}
-
-fn leaf<'a>(l: &'a Loaded, code: &str) -> Result<&'a Node, WebError> {
-    l.framework
-        .node(code)
-        .filter(|n| n.is_leaf())
-        .ok_or(WebError::NotFound)
-}
-
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.trim())
         .unwrap_or("")
-}
-
-fn decimal(s: &str) -> Option<Decimal> {
-    let t = s.replace([' ', '\u{a0}'], "").replace(',', ".");
-    t.parse().ok()
 }
 
 fn respond(state: &AppState, ctx: Ctx, round: i64, unit: i64, i: Item) -> Response {
@@ -70,7 +53,7 @@ fn input_from(
     let number = |key: &str, what: &str| -> Result<Option<Decimal>, String> {
         match get(pairs, key) {
             "" => Ok(None),
-            v => decimal(v).map(Some).ok_or_else(|| bad(what, v)),
+            v => parse_decimal(v).map(Some).ok_or_else(|| bad(what, v)),
         }
     };
     let points = match get(pairs, "points") {
@@ -108,7 +91,7 @@ pub async fn appraise(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let l = load(&state, round, unit).await?;
-    let node = leaf(&l, &code)?;
+    let node = l.leaf(&code)?;
     user.require(
         Action::Appraise,
         Target::UnitField(UnitId(unit), field_of(&code)),
@@ -119,7 +102,7 @@ pub async fn appraise(
             StepRefused::WrongState.message(ctx.lang),
         ));
     };
-    let mut data = UnitData::load(&state, &l, unit).await?;
+    let mut data = UnitData::load(&state, &l, unit, Some(&code)).await?;
     let fail = |data: &UnitData, ctx: &Ctx, message: String, typed: Option<&AppraisalInput>| {
         let mut i = item(node, data, perms, ctx);
         if let Some(f) = i.appraise.as_mut() {
@@ -194,7 +177,7 @@ pub async fn answer(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let l = load(&state, round, unit).await?;
-    let node = leaf(&l, &code)?;
+    let node = l.leaf(&code)?;
     user.require(
         Action::EnterSelfAssessment,
         Target::UnitField(UnitId(unit), field_of(&code)),
@@ -212,7 +195,7 @@ pub async fn answer(
         };
         return Err(WebError::BadRequest(why.message(ctx.lang)));
     }
-    let mut data = UnitData::load(&state, &l, unit).await?;
+    let mut data = UnitData::load(&state, &l, unit, Some(&code)).await?;
     let text = chiso_core::text::clean(get(&pairs, "answer"));
     if text.is_empty() {
         let mut i = item(node, &data, perms, &ctx);
@@ -247,7 +230,7 @@ pub async fn correct(
 ) -> Result<Response, WebError> {
     user.require(Action::ManageRounds, Target::Province)?;
     let l = load(&state, round, unit).await?;
-    let node = leaf(&l, &code)?;
+    let node = l.leaf(&code)?;
     if !l.perms(&user, unit, field_of(&code)).correct {
         return Err(WebError::BadRequest(
             StepRefused::WrongState.message(ctx.lang),
@@ -326,7 +309,12 @@ pub async fn council(
     user.require(Action::ViewResults, Target::Province)?;
     let round = state.store.round(RoundId(id)).await?;
     let (_, framework) = state.store.framework(round.framework).await?;
-    let scores = state.store.round_scores(round.id).await?;
+    // Grouped once by unit: the rows below then touch each item once.
+    let mut by_unit: std::collections::HashMap<UnitId, Vec<chiso_store::appraisals::ItemScores>> =
+        std::collections::HashMap::new();
+    for s in state.store.round_scores(round.id).await? {
+        by_unit.entry(s.unit).or_default().push(s);
+    }
     let units = state.store.round_units(round.id).await?;
     let names: std::collections::HashMap<UnitId, String> = state
         .store
@@ -343,7 +331,8 @@ pub async fn council(
     let lang = ctx.lang;
     let mut rows = Vec::new();
     for ru in &units {
-        let mine: Vec<_> = scores.iter().filter(|s| s.unit == ru.unit).collect();
+        let mine: &[chiso_store::appraisals::ItemScores] =
+            by_unit.get(&ru.unit).map(Vec::as_slice).unwrap_or_default();
         let standing = |s: &chiso_store::appraisals::ItemScores| {
             s.final_points
                 .unwrap_or_else(|| appraisal::standing(s.self_points, s.round1, s.round2))
@@ -443,8 +432,12 @@ mod tests {
 
     #[test]
     fn figures_typed_the_vietnamese_way_are_read() {
-        assert_eq!(decimal("1.234,5"), None, "thousands dots are not guessed");
-        assert_eq!(decimal("412"), "412".parse().ok());
-        assert_eq!(decimal("0,75"), "0.75".parse().ok());
+        assert_eq!(
+            parse_decimal("1.234,5"),
+            None,
+            "thousands dots are not guessed"
+        );
+        assert_eq!(parse_decimal("412"), "412".parse().ok());
+        assert_eq!(parse_decimal("0,75"), "0.75".parse().ok());
     }
 }

@@ -34,7 +34,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 /// The field (top-level code) a node belongs to.
-fn field_of(code: &str) -> &str {
+pub(crate) fn field_of(code: &str) -> &str {
     code.split('.').next().unwrap_or(code)
 }
 
@@ -169,16 +169,23 @@ pub(crate) struct LastYearItem {
 }
 
 impl UnitData {
-    pub(crate) async fn load(state: &AppState, l: &Loaded, unit: i64) -> Result<Self, WebError> {
+    /// Loads the unit's data; with `only`, the entry, documents and last year's item of that
+    /// one item (what an item save re-renders), else of every item (the page).
+    pub(crate) async fn load(
+        state: &AppState,
+        l: &Loaded,
+        unit: i64,
+        only: Option<&str>,
+    ) -> Result<Self, WebError> {
         let round = l.round.id.0;
         let (r, u) = (l.round.id, UnitId(unit));
         Ok(UnitData {
-            entries: state.store.self_entries(round, unit).await?,
-            docs: docs_by_item(state, round, unit, None).await?,
+            entries: entries_of(state, round, unit, only).await?,
+            docs: docs_by_item(state, round, unit, only).await?,
             appraisals: state.store.appraisals(r, u).await?,
             answers: state.store.answers(r, u).await?,
             finals: state.store.final_scores(r, u).await?,
-            last_year: last_year(state, l, unit).await?,
+            last_year: last_year(state, l, unit, only).await?,
         })
     }
 
@@ -242,40 +249,62 @@ impl UnitData {
     }
 }
 
-/// Last year's entries, final scores and documents of the unit, keyed by this year's codes
-/// (through each item's `previous_code` where the framework renumbered it).
+/// The unit's self entries in a round, of one item or of all.
+async fn entries_of(
+    state: &AppState,
+    round: i64,
+    unit: i64,
+    only: Option<&str>,
+) -> Result<HashMap<String, StoredEntry>, WebError> {
+    Ok(match only {
+        Some(code) => state
+            .store
+            .self_entry(round, unit, code)
+            .await?
+            .map(|e| (code.to_string(), e))
+            .into_iter()
+            .collect(),
+        None => state.store.self_entries(round, unit).await?,
+    })
+}
+
+/// Last year's entries, final scores and documents of the unit (of one item, or all), keyed by
+/// this year's codes (through each item's `previous_code` where the framework renumbered it).
 async fn last_year(
     state: &AppState,
     l: &Loaded,
     unit: i64,
+    only: Option<&str>,
 ) -> Result<HashMap<String, LastYearItem>, WebError> {
     let Some(previous) = l.round.previous else {
         return Ok(HashMap::new());
     };
     // A unit that was not in last year's round has nothing to carry over.
-    if state
-        .store
-        .round_unit(previous, UnitId(unit))
-        .await
-        .is_err()
-    {
-        return Ok(HashMap::new());
-    }
-    let mut entries = state.store.self_entries(previous.0, unit).await?;
+    match state.store.round_unit(previous, UnitId(unit)).await {
+        Err(chiso_store::StoreError::NotFound) => return Ok(HashMap::new()),
+        other => other?,
+    };
+    let nodes: Vec<&Node> = match only {
+        Some(code) => l.framework.node(code).into_iter().collect(),
+        None => l.framework.leaves(),
+    };
+    let old_code = |n: &Node| n.previous_code.clone().unwrap_or_else(|| n.code.clone());
+    let old_only = only.and(nodes.first().map(|n| old_code(n)));
+    let mut entries = entries_of(state, previous.0, unit, old_only.as_deref()).await?;
     let finals = state.store.final_scores(previous, UnitId(unit)).await?;
-    let mut docs = docs_by_item(state, previous.0, unit, None).await?;
+    let mut docs = docs_by_item(state, previous.0, unit, old_only.as_deref()).await?;
     let mut out = HashMap::new();
-    for node in l.framework.fields.iter().flat_map(leaves_of) {
-        let old = node.previous_code.as_deref().unwrap_or(&node.code);
-        let entry = entries.remove(old);
+    for node in nodes {
+        let old = old_code(node);
+        let entry = entries.remove(&old);
         let points = finals
-            .get(old)
+            .get(&old)
             .copied()
             .unwrap_or_else(|| entry.as_ref().and_then(|e| e.self_points));
         let item = LastYearItem {
             entry: entry.map(|e| e.entry),
             points,
-            docs: docs.remove(old).unwrap_or_default(),
+            docs: docs.remove(&old).unwrap_or_default(),
         };
         if item.entry.is_some() || !item.docs.is_empty() {
             out.insert(node.code.clone(), item);
@@ -291,6 +320,13 @@ pub(crate) struct Perms {
     pub appraise: Option<Stage>,
     pub explain: bool,
     pub correct: bool,
+}
+
+impl Perms {
+    /// Documents may be added while self-assessing and, when asked, while explaining.
+    pub(crate) fn may_add_documents(self) -> bool {
+        self.edit || self.explain
+    }
 }
 
 fn figures_text(e: &SelfEntry) -> String {
@@ -407,7 +443,7 @@ pub(crate) fn item(node: &Node, data: &UnitData, perms: Perms, ctx: &Ctx) -> Ite
         message: None,
         conflict_by: String::new(),
         docs: data.docs.get(&node.code).cloned().unwrap_or_default(),
-        docs_editable: (perms.edit || perms.explain) && !survey,
+        docs_editable: perms.may_add_documents() && !survey,
         unsupported: data.unsupported(&node.code),
         appraisals,
         appraise,
@@ -566,7 +602,8 @@ pub(crate) struct Loaded {
     pub state: UnitState,
     /// Whether the unit's own window (self-assessment or explanation) is open today.
     pub window_open: bool,
-    pub attributes: applicability::Attributes,
+    /// Codes of the nodes that do not apply to the unit (by its attributes).
+    pub exempt: Vec<String>,
 }
 
 pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Loaded, WebError> {
@@ -577,12 +614,16 @@ pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Load
         .schedule
         .open_for(round.phase, today(), ru.extension_until);
     let attributes = state.store.unit_attributes(UnitId(unit)).await?;
+    let exempt = applicability::exempt_nodes(&framework, &attributes)
+        .iter()
+        .map(|n| n.code.clone())
+        .collect();
     Ok(Loaded {
         round,
         framework,
         state: ru.state,
         window_open,
-        attributes,
+        exempt,
     })
 }
 
@@ -607,20 +648,31 @@ impl Loaded {
         }
     }
 
-    /// The items of the unit that are scored (leaves of fields the unit is not exempt from).
+    /// Whether a node applies to the unit (neither it nor an ancestor is exempt).
+    pub(crate) fn applies(&self, code: &str) -> bool {
+        !self.exempt.iter().any(|e| {
+            code == e
+                || code
+                    .strip_prefix(e.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    /// The items of the unit that are scored (leaves that apply to it).
     pub(crate) fn items(&self) -> Vec<&Node> {
-        let exempt = applicability::exempt_nodes(&self.framework, &self.attributes);
-        let is_exempt = |code: &str| {
-            exempt
-                .iter()
-                .any(|e| code == e.code || code.starts_with(&format!("{}.", e.code)))
-        };
         self.framework
-            .fields
-            .iter()
-            .flat_map(leaves_of)
-            .filter(|n| !is_exempt(&n.code))
+            .leaves()
+            .into_iter()
+            .filter(|n| self.applies(&n.code))
             .collect()
+    }
+
+    /// A scored item of the round's framework, or 404.
+    pub(crate) fn leaf(&self, code: &str) -> Result<&Node, WebError> {
+        self.framework
+            .node(code)
+            .filter(|n| n.is_leaf())
+            .ok_or(WebError::NotFound)
     }
 }
 
@@ -634,24 +686,18 @@ pub async fn show(
     user.require(Action::ViewUnit, Target::Unit(UnitId(unit)))?;
     let l = load(&state, round, unit).await?;
     let unit_row = state.store.unit(UnitId(unit)).await?;
-    let data = UnitData::load(&state, &l, unit).await?;
-    let exempt_nodes = applicability::exempt_nodes(&l.framework, &l.attributes);
-    let exempt_codes: Vec<&str> = exempt_nodes.iter().map(|n| n.code.as_str()).collect();
-    let is_exempt = |code: &str| {
-        exempt_codes
-            .iter()
-            .any(|e| code == *e || code.starts_with(&format!("{e}.")))
-    };
+    let data = UnitData::load(&state, &l, unit, None).await?;
     let mut fields = Vec::new();
     let mut progress = Vec::new();
     for field in &l.framework.fields {
-        if is_exempt(&field.code) {
+        if !l.applies(&field.code) {
             continue;
         }
         let perms = l.perms(&user, unit, &field.code);
-        let leaves: Vec<&Node> = leaves_of(field)
+        let leaves: Vec<&Node> = field
+            .leaves()
             .into_iter()
-            .filter(|n| !is_exempt(&n.code))
+            .filter(|n| l.applies(&n.code))
             .collect();
         let items: Vec<Item> = leaves.iter().map(|n| item(n, &data, perms, &ctx)).collect();
         let count = |f: &dyn Fn(&str) -> bool| leaves.iter().filter(|n| f(&n.code)).count();
@@ -708,8 +754,10 @@ pub async fn show(
             && !l.window_open,
         progress,
         fields,
-        exempt: exempt_nodes
+        exempt: l
+            .exempt
             .iter()
+            .filter_map(|c| l.framework.node(c))
             .map(|n| format!("{} {}", n.code, n.name))
             .collect(),
         can_submit: user.can(Action::ApproveSelfAssessment, own) && step_ok(Step::Submit),
@@ -723,15 +771,8 @@ pub async fn show(
     })
 }
 
-pub(crate) fn leaves_of(n: &Node) -> Vec<&Node> {
-    if n.is_leaf() {
-        vec![n]
-    } else {
-        n.children.iter().flat_map(leaves_of).collect()
-    }
-}
-
-fn parse_decimal(s: &str) -> Option<Decimal> {
+/// A decimal typed the Vietnamese way (`0,75`, spaces allowed); `None` if empty or unreadable.
+pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
     let t = s.trim().replace(' ', "").replace(',', ".");
     if t.is_empty() { None } else { t.parse().ok() }
 }
@@ -786,12 +827,7 @@ pub async fn save_item(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let l = load(&state, round, unit).await?;
-    let node = l
-        .framework
-        .node(&code)
-        .filter(|n| n.is_leaf())
-        .ok_or(WebError::NotFound)?
-        .clone();
+    let node = l.leaf(&code)?.clone();
     user.require(
         Action::EnterSelfAssessment,
         Target::UnitField(UnitId(unit), field_of(&code)),
@@ -812,7 +848,7 @@ pub async fn save_item(
         return Err(WebError::BadRequest(reason.message(ctx.lang)));
     }
     let perms = l.perms(&user, unit, field_of(&code));
-    let mut data = UnitData::load(&state, &l, unit).await?;
+    let mut data = UnitData::load(&state, &l, unit, Some(&code)).await?;
     let respond = |ctx: Ctx, mut i: Item, message: (bool, String)| -> Response {
         i.message = Some(message);
         item_response(&state, ctx, round, unit, i)
@@ -895,7 +931,7 @@ async fn step(
     match step {
         Step::Submit => {
             // A point claimed without evidence requires an explanation (DOMAIN).
-            let data = UnitData::load(state, &l, unit).await?;
+            let data = UnitData::load(state, &l, unit, None).await?;
             let missing: Vec<String> = l
                 .items()
                 .into_iter()
@@ -911,7 +947,7 @@ async fn step(
             }
         }
         Step::ConcludeAppraisal2 => {
-            let data = UnitData::load(state, &l, unit).await?;
+            let data = UnitData::load(state, &l, unit, None).await?;
             let finals: Vec<(String, Option<Points>)> = l
                 .items()
                 .into_iter()
@@ -927,7 +963,7 @@ async fn step(
                 UnitId(unit),
                 crate::notify::Kind::AppraisalFinished,
             )
-            .await?;
+            .await;
             return Ok(back(state, round, unit));
         }
         _ => {}
@@ -937,9 +973,10 @@ async fn step(
         .set_unit_state(l.round.id, UnitId(unit), l.state, to, name, &user.by(), now)
         .await?;
     if step == Step::ConcludeAppraisal1 {
-        let data = UnitData::load(state, &l, unit).await?;
-        let asked = data
-            .appraisals
+        let asked = state
+            .store
+            .appraisals(l.round.id, UnitId(unit))
+            .await?
             .iter()
             .any(|((_, s), a)| *s == Stage::One && a.ask.is_some());
         if asked {
@@ -949,7 +986,7 @@ async fn step(
                 UnitId(unit),
                 crate::notify::Kind::ReturnedForExplanation,
             )
-            .await?;
+            .await;
         }
     }
     Ok(back(state, round, unit))
@@ -1105,6 +1142,30 @@ pub async fn history(
     })
 }
 
+/// Refuses unless the account may add documents to this item now (its field, its unit, the
+/// self-assessment or explanation window).
+async fn may_add_documents(
+    state: &AppState,
+    user: &CurrentUser,
+    round: i64,
+    unit: i64,
+    code: &str,
+    lang: Lang,
+) -> Result<(), WebError> {
+    let l = load(state, round, unit).await?;
+    l.leaf(code)?;
+    user.require(
+        Action::EnterSelfAssessment,
+        Target::UnitField(UnitId(unit), field_of(code)),
+    )?;
+    if !l.perms(user, unit, field_of(code)).may_add_documents() {
+        return Err(WebError::BadRequest(
+            chiso_core::round::workflow::StepRefused::Closed.message(lang),
+        ));
+    }
+    Ok(())
+}
+
 /// Uploads a document for an item: checked by content and size, stored once per content, with
 /// its number, date, issuer and effective date.
 pub async fn upload_evidence(
@@ -1114,21 +1175,7 @@ pub async fn upload_evidence(
     Path((round, unit, code)): Path<(i64, i64, String)>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    let l = load(&state, round, unit).await?;
-    l.framework
-        .node(&code)
-        .filter(|n| n.is_leaf())
-        .ok_or(WebError::NotFound)?;
-    user.require(
-        Action::EnterSelfAssessment,
-        Target::UnitField(UnitId(unit), field_of(&code)),
-    )?;
-    let perms = l.perms(&user, unit, field_of(&code));
-    if !(perms.edit || perms.explain) {
-        return Err(WebError::BadRequest(
-            chiso_core::round::workflow::StepRefused::Closed.message(ctx.lang),
-        ));
-    }
+    may_add_documents(&state, &user, round, unit, &code, ctx.lang).await?;
     let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut fields: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -1196,21 +1243,7 @@ pub async fn reuse_evidence(
     user: CurrentUser,
     Path((round, unit, code, evidence)): Path<(i64, i64, String, i64)>,
 ) -> Result<Response, WebError> {
-    let l = load(&state, round, unit).await?;
-    l.framework
-        .node(&code)
-        .filter(|n| n.is_leaf())
-        .ok_or(WebError::NotFound)?;
-    user.require(
-        Action::EnterSelfAssessment,
-        Target::UnitField(UnitId(unit), field_of(&code)),
-    )?;
-    let perms = l.perms(&user, unit, field_of(&code));
-    if !(perms.edit || perms.explain) {
-        return Err(WebError::BadRequest(
-            chiso_core::round::workflow::StepRefused::Closed.message(ctx.lang),
-        ));
-    }
+    may_add_documents(&state, &user, round, unit, &code, ctx.lang).await?;
     state
         .store
         .reuse_evidence(round, UnitId(unit), &code, evidence, &user.by(), Utc::now())

@@ -439,7 +439,7 @@ pub async fn change_phase(
         .set_round_phase(round.id, round.phase, to, &reason, &user.by(), Utc::now())
         .await?;
     if round.phase == Phase::Preparing && to == Phase::SelfAssessment {
-        crate::notify::round_opened(&state, round.id).await?;
+        crate::notify::round_opened(&state, round.id).await;
     }
     Ok(redirect_with(
         &format!("/rounds/{id}"),
