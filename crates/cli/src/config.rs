@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;
 
-/// Every setting of a chiso installation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Every setting of a chiso installation (no `Debug`: it holds the S3 secret key).
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Settings {
     /// `sqlite://PATH` (default `sqlite://data/chiso.db`) or `postgres://…`.
     pub database_url: String,
@@ -29,6 +29,17 @@ pub struct Settings {
     pub log: String,
     /// Folder where evidence files are stored (content-addressed by SHA-256).
     pub evidence_dir: String,
+    /// `s3://BUCKET[/PREFIX]`: keep evidence files in an S3-compatible bucket instead of
+    /// `evidence_dir`; unset (the default) keeps the folder.
+    pub evidence_url: Option<String>,
+    /// The S3 server, e.g. `http://minio.tinh.internal:9000`; unset means AWS.
+    pub s3_endpoint: Option<String>,
+    /// S3 signing region (`us-east-1` when unset).
+    pub s3_region: Option<String>,
+    /// S3 access key.
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret key.
+    pub s3_secret_access_key: Option<String>,
     /// SMTP relay for e-mail notices, `smtp://host[:port]`; unset (the default) sends none.
     pub smtp_url: Option<String>,
     /// Sender of e-mail notices.
@@ -48,6 +59,11 @@ impl Default for Settings {
             max_upload_mb: 20,
             log: "info,sqlx=warn,tower_http=warn".into(),
             evidence_dir: "data/evidence".into(),
+            evidence_url: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
             smtp_url: None,
             mail_from: "Chỉ số CCHC <no-reply@localhost>".into(),
         }
@@ -101,6 +117,17 @@ impl Settings {
             password: chiso_web::PasswordParams::default(),
             max_upload_bytes: self.max_upload_mb.max(1) * 1024 * 1024,
             evidence_dir: std::path::PathBuf::from(&self.evidence_dir),
+            evidence_s3: self
+                .evidence_url
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .map(|url| chiso_store::evidence::S3Config {
+                    url,
+                    endpoint: self.s3_endpoint.clone(),
+                    region: self.s3_region.clone(),
+                    access_key_id: self.s3_access_key_id.clone(),
+                    secret_access_key: self.s3_secret_access_key.clone(),
+                }),
             smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
             mail_from: self.mail_from.clone(),
         }

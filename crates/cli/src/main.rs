@@ -5,6 +5,7 @@
 
 mod config;
 mod framework;
+mod results;
 mod units;
 
 use anyhow::Context;
@@ -52,6 +53,11 @@ enum Command {
     Framework {
         #[command(subcommand)]
         command: framework::FrameworkCommand,
+    },
+    /// Results: rank a CSV of results (no database needed).
+    Results {
+        #[command(subcommand)]
+        command: results::ResultsCommand,
     },
     /// The audit trail.
     Audit {
@@ -121,6 +127,15 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Results { command } => {
+            return match results::run(command) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => {
+                    eprintln!("chiso: {}", f.message);
+                    ExitCode::from(f.code)
+                }
+            };
+        }
         command => Cli { command, ..cli },
     };
     let settings = match Settings::load(cli.config.as_deref(), cli.db.clone()) {
@@ -180,6 +195,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             store.close().await;
             result
         }
+        Command::Results { command } => results::run(command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -222,6 +238,16 @@ async fn open(settings: &Settings) -> Result<chiso_store::Store, Failure> {
 async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(), Failure> {
     let addr = addr.unwrap_or_else(|| settings.addr.clone());
     let store = open(&settings).await?;
+    // Evidence storage is tried at start, like the database: a wrong bucket, refused keys or an
+    // unreachable server stop here with one line, not at the first upload.
+    let state = chiso_web::AppState::new(store.clone(), settings.web_config())
+        .map_err(|e| Failure::env(e.to_string()))?;
+    state
+        .files
+        .check()
+        .await
+        .map_err(|e| Failure::env(e.to_string()))?;
+    tracing::info!("evidence files: {}", state.files.place());
     if demo {
         let params = settings.web_config().password;
         let hash =
@@ -263,8 +289,6 @@ async fn serve(settings: Settings, addr: Option<String>, demo: bool) -> Result<(
         "chiso is serving on http://{local} ({})",
         backend_name(&store)
     );
-    let state = chiso_web::AppState::new(store.clone(), settings.web_config())
-        .map_err(|e| Failure::env(e.to_string()))?;
     chiso_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::env(format!("server error: {e}")))?;
@@ -331,8 +355,13 @@ async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
             "Đánh giá Chỉ số CCHC các sở, ban, ngành (dữ liệu mẫu)",
         ),
         ("par-commune", "Đánh giá Chỉ số CCHC cấp xã (dữ liệu mẫu)"),
+        // The province's own self-assessment: each field entered by its lead department.
+        (
+            "par-province",
+            "Tự đánh giá Chỉ số CCHC cấp tỉnh (dữ liệu mẫu)",
+        ),
     ] {
-        let Some((framework, f)) = store.latest_framework(code, 2025).await.map_err(env)? else {
+        let Some((framework, f)) = this_years_framework(store, code, 2025).await? else {
             continue;
         };
         let units: Vec<chiso_core::ids::UnitId> = store
@@ -374,6 +403,39 @@ async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// The framework of `code` for `year`; a copy of the latest earlier year's when there is none
+/// yet (the official provincial table is published for 2024), as an administrator would clone it.
+async fn this_years_framework(
+    store: &chiso_store::Store,
+    code: &str,
+    year: i32,
+) -> Result<
+    Option<(
+        chiso_store::frameworks::FrameworkSummary,
+        chiso_core::framework::model::Framework,
+    )>,
+    Failure,
+> {
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    if let Some(found) = store.latest_framework(code, year).await.map_err(env)? {
+        return Ok(Some(found));
+    }
+    let Some((_, earlier)) = store.latest_framework(code, year - 1).await.map_err(env)? else {
+        return Ok(None);
+    };
+    let copy = chiso_core::framework::crosswalk::clone_for_year(&earlier, year);
+    store
+        .import_framework(
+            &copy,
+            &format!("{code} ({year})"),
+            &chiso_store::audit::By::system("demo"),
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(env)?;
+    store.latest_framework(code, year).await.map_err(env)
 }
 
 /// Last year's round for the departments, run from self-assessment to final scores with the
@@ -654,6 +716,25 @@ async fn finished_demo_round(
             .await
             .map_err(env)?;
     }
+    // The survey of last year: every department's survey items from its sample answers.
+    let mut survey = Vec::new();
+    for (unit, code, _) in &worked {
+        for node in framework.leaves() {
+            if let Some((points, n)) = chiso_core::demo::sample_survey(node, code) {
+                survey.push(chiso_store::results::SurveyPoint {
+                    unit: *unit,
+                    node: node.code.clone(),
+                    points,
+                    sample_size: Some(i64::from(n)),
+                    source: "Điều tra XHH năm trước (dữ liệu mẫu)".into(),
+                });
+            }
+        }
+    }
+    store
+        .set_survey_points(round, &survey, &By::system("dieu-tra"), now)
+        .await
+        .map_err(env)?;
     let step = advance(Phase::Closed);
     store
         .set_round_phase(round, step.0, step.1, "", &by, now)

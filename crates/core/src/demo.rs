@@ -324,7 +324,8 @@ pub fn accounts() -> Vec<DemoAccount> {
             full_name: "Ngô Đức Thắng",
             title: "Phó Chủ tịch UBND tỉnh",
             unit_code: PROVINCE_CODE,
-            roles: &[Role::Viewer],
+            // Approves the province's own self-assessment before it goes to the Ministry.
+            roles: &[Role::Viewer, Role::UnitLeader],
             fields: &[],
         },
         DemoAccount {
@@ -391,6 +392,25 @@ pub fn sample_entry(
         String::new()
     };
     Some(e)
+}
+
+/// A demo unit's survey result for a survey item: points from a satisfaction ratio of 70–95 %
+/// (max × ratio, to two decimals) and the number of forms behind it (25–35, about the "30
+/// forms per department" of internal surveys).
+pub fn sample_survey(
+    node: &crate::framework::model::Node,
+    unit_code: &str,
+) -> Option<(crate::framework::points::Points, u32)> {
+    use crate::framework::model::Rule;
+    use crate::framework::points::Points;
+    if !matches!(node.rule, Some(Rule::Survey { .. })) {
+        return None;
+    }
+    let max = node.max?;
+    let ratio = rust_decimal::Decimal::new(70 + (roll(unit_code, &node.code, 3) % 26) as i64, 2);
+    let points = Points::new((max.decimal() * ratio).round_dp(2));
+    let n = 25 + (roll(unit_code, &node.code, 4) % 11) as u32;
+    Some((points, n))
 }
 
 /// Whether the demo council lowered an item in round 1, and why; `Some(true)` when it also asked

@@ -3,12 +3,14 @@
 //! Other crates load data (store), take decisions here, and present them (web, cli).
 
 pub mod demo;
+pub mod external;
 pub mod format;
 pub mod framework;
 pub mod ids;
 pub mod lang;
 pub mod password;
 pub mod policy;
+pub mod results;
 pub mod roles;
 pub mod round;
 pub mod text;

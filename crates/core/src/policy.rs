@@ -112,19 +112,45 @@ pub enum Target<'a> {
     Unit(UnitId),
     /// One field of one unit's assessment.
     UnitField(UnitId, &'a str),
+    /// One field of one unit's assessment in a round, with whom the round names for it
+    /// (`crate::round::assignment`).
+    RoundField(UnitId, &'a str, RoundScope),
+    /// One unit in a round; `true` when the round lets the actor enter one of its fields.
+    RoundUnit(UnitId, bool),
+}
+
+/// Whether a round names the accounts that do something on a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// The round names nobody: the account's own unit and field scope decide.
+    Default,
+    /// The actor is named (explicitly, or as a focal point of the field's lead department).
+    Actor,
+    /// The round names other accounts, not the actor.
+    Others,
+}
+
+/// Whom a round names for one field of one unit: who enters it and who appraises it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundScope {
+    pub enter: Named,
+    pub appraise: Named,
 }
 
 impl Target<'_> {
     fn unit(&self) -> Option<UnitId> {
         match self {
             Target::Province => None,
-            Target::Unit(u) | Target::UnitField(u, _) => Some(*u),
+            Target::Unit(u)
+            | Target::UnitField(u, _)
+            | Target::RoundField(u, _, _)
+            | Target::RoundUnit(u, _) => Some(*u),
         }
     }
 
     fn field(&self) -> Option<&str> {
         match self {
-            Target::UnitField(_, f) => Some(f),
+            Target::UnitField(_, f) | Target::RoundField(_, f, _) => Some(f),
             _ => None,
         }
     }
@@ -141,6 +167,10 @@ pub enum Denial {
     OwnUnit,
     /// The account works on other fields.
     OtherField,
+    /// The round assigns this field to other accounts.
+    NotAssigned,
+    /// An account never appraises what it entered itself.
+    OwnEntry,
 }
 
 /// Decides whether `actor` may perform `action` on `target`.
@@ -149,6 +179,36 @@ pub fn decide(actor: &Actor, action: Action, target: Target<'_>) -> Result<(), D
     // Conflict of interest comes first, whatever other roles the account holds.
     if matches!(action, Action::Appraise | Action::ConcludeAppraisal) && own {
         return Err(Denial::OwnUnit);
+    }
+    let has = |r: Role| actor.roles.contains(&r);
+    match (action, target) {
+        (Action::EnterSelfAssessment, Target::RoundField(unit, field, scope)) => {
+            return match scope.enter {
+                Named::Default => decide(actor, action, Target::UnitField(unit, field)),
+                Named::Actor if has(Role::FocalPoint) => Ok(()),
+                Named::Actor => Err(Denial::NoRole),
+                Named::Others => Err(Denial::NotAssigned),
+            };
+        }
+        (Action::Appraise, Target::RoundField(unit, field, scope)) => {
+            if scope.enter == Named::Actor && has(Role::FocalPoint) {
+                return Err(Denial::OwnEntry);
+            }
+            return match scope.appraise {
+                Named::Default => decide(actor, action, Target::UnitField(unit, field)),
+                Named::Actor if has(Role::Appraiser) || has(Role::CouncilChair) => Ok(()),
+                // The chair appraises every field whoever else is named.
+                Named::Others if has(Role::CouncilChair) => Ok(()),
+                Named::Others if has(Role::Appraiser) => Err(Denial::NotAssigned),
+                Named::Actor | Named::Others => Err(Denial::NoRole),
+            };
+        }
+        (_, Target::RoundField(unit, field, _)) => {
+            return decide(actor, action, Target::UnitField(unit, field));
+        }
+        (Action::ViewUnit, Target::RoundUnit(_, true)) if has(Role::FocalPoint) => return Ok(()),
+        (_, Target::RoundUnit(unit, _)) => return decide(actor, action, Target::Unit(unit)),
+        _ => {}
     }
     let mut best = Err(Denial::NoRole);
     for &role in &actor.roles {

@@ -25,6 +25,9 @@ pub enum StoreError {
     /// Stored data that the domain rejects (an unknown role code, say).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// Evidence file storage: a wrong setting, an unreachable server, a failed read or write.
+    #[error("evidence storage {0}")]
+    Files(String),
     /// Any other database error.
     #[error(transparent)]
     Database(#[from] sqlx::Error),

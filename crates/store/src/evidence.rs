@@ -1,5 +1,6 @@
 //! Evidence: file contents kept once per unit and content (by SHA-256) in an object store
-//! (a local folder by default), their metadata in the database, and links to the items they back.
+//! (a local folder by default, or an S3-compatible bucket), their metadata in the database,
+//! and links to the items they back.
 
 use crate::Store;
 use crate::audit::{By, NewEntry};
@@ -7,56 +8,223 @@ use crate::error::StoreError;
 use crate::time::{from_millis, to_millis};
 use chiso_core::ids::UnitId;
 use chrono::{DateTime, NaiveDate, Utc};
+use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::prefix::PrefixStore;
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Where evidence contents live.
 #[derive(Clone)]
-pub struct Files(Arc<dyn ObjectStore>);
+pub struct Files {
+    store: Arc<dyn ObjectStore>,
+    /// Where, for messages: the folder, or `s3://bucket/prefix at endpoint`.
+    place: Arc<str>,
+}
 
 impl std::fmt::Debug for Files {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Files")
+        std::write!(f, "Files({})", self.place)
     }
+}
+
+/// An S3-compatible bucket (AWS, MinIO, Ceph RGW…), addressed path-style
+/// (`ENDPOINT/BUCKET/KEY`), so any host name or IP address works as the endpoint.
+#[derive(Clone, Default)]
+pub struct S3Config {
+    /// `s3://BUCKET` or `s3://BUCKET/PREFIX`.
+    pub url: String,
+    /// `http://HOST:PORT` or `https://…`; unset means AWS itself (`https://s3.REGION.amazonaws.com`).
+    /// Plain http is allowed when the endpoint says so (a storage server inside the province network).
+    pub endpoint: Option<String>,
+    /// Signing region; `us-east-1` when unset (what MinIO and Ceph expect by default).
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("url", &self.url)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "***"),
+            )
+            .finish()
+    }
+}
+
+/// An error on one line (start-up failures are printed as one line): an S3 server's own code
+/// and message when it sent them, else the error and its causes (say, "Connection refused").
+fn one_line(e: impl std::error::Error) -> String {
+    let mut text = e.to_string();
+    let between = |open: &str, close: &str| {
+        let start = text.find(open)? + open.len();
+        Some(text[start..].split(close).next()?.to_string())
+    };
+    if let (Some(code), Some(message)) = (
+        between("<Code>", "</Code>"),
+        between("<Message>", "</Message>"),
+    ) {
+        return format!("{code}: {message}");
+    }
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let c_text = c.to_string();
+        if !text.contains(&c_text) {
+            text = format!("{text}: {c_text}");
+        }
+        cause = c.source();
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl Files {
     /// A local folder (created when missing).
     pub fn local(dir: &std::path::Path) -> Result<Files, StoreError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Corrupt(format!("evidence folder {}: {e}", dir.display())))?;
+        let place = format!("folder {}", dir.display());
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Files(format!("{place}: {e}")))?;
         let fs = object_store::local::LocalFileSystem::new_with_prefix(dir)
-            .map_err(|e| StoreError::Corrupt(format!("evidence folder {}: {e}", dir.display())))?;
-        Ok(Files(Arc::new(fs)))
+            .map_err(|e| StoreError::Files(format!("{place}: {}", one_line(e))))?;
+        Ok(Files {
+            store: Arc::new(fs),
+            place: place.into(),
+        })
     }
 
-    fn key(sha256: &str) -> ObjectPath {
+    /// An S3-compatible bucket. Nothing is sent yet: [`Files::check`] tries it.
+    pub fn s3(config: &S3Config) -> Result<Files, StoreError> {
+        let url = config.url.trim();
+        let bad = |why: &str| StoreError::Files(format!("evidence_url \"{url}\": {why}"));
+        let rest = url.strip_prefix("s3://").ok_or_else(|| {
+            bad("use s3://BUCKET[/PREFIX], or leave it unset to keep files in evidence_dir")
+        })?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty()
+            || !bucket
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(bad(
+                "the bucket name may hold only letters, digits, '.', '-' and '_'",
+            ));
+        }
+        let prefix = prefix.trim_matches('/');
+        let prefix = ObjectPath::parse(prefix).map_err(|e| bad(&one_line(e)))?;
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let (Some(key_id), Some(secret)) = (
+            given(&config.access_key_id),
+            given(&config.secret_access_key),
+        ) else {
+            return Err(bad("set s3_access_key_id and s3_secret_access_key too"));
+        };
+        let endpoint = given(&config.endpoint);
+        let mut place = url.trim_end_matches('/').to_string();
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_region(given(&config.region).unwrap_or_else(|| "us-east-1".into()))
+            .with_access_key_id(key_id)
+            .with_secret_access_key(secret)
+            .with_virtual_hosted_style_request(false)
+            // A server that is down fails within seconds, not the default three minutes.
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(30),
+                ..RetryConfig::default()
+            })
+            .with_client_options(
+                ClientOptions::new()
+                    .with_connect_timeout(Duration::from_secs(5))
+                    .with_timeout(Duration::from_secs(120)),
+            );
+        if let Some(endpoint) = endpoint {
+            let endpoint = endpoint.trim_end_matches('/');
+            if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+                return Err(StoreError::Files(format!(
+                    "s3_endpoint \"{endpoint}\": use http://HOST[:PORT] or https://HOST[:PORT]"
+                )));
+            }
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+            place = format!("{place} at {endpoint}");
+        }
+        // reqwest is built with rustls but no crypto provider: use ring's (no C library to
+        // build beyond ring's own). Installing twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let s3 = builder
+            .build()
+            .map_err(|e| StoreError::Files(format!("{place}: {}", one_line(e))))?;
+        let store: Arc<dyn ObjectStore> = if prefix.as_ref().is_empty() {
+            Arc::new(s3)
+        } else {
+            Arc::new(PrefixStore::new(s3, prefix))
+        };
+        Ok(Files {
+            store,
+            place: place.into(),
+        })
+    }
+
+    /// Where the files are, for messages (never a secret).
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// Lists the top of the store once: a wrong bucket, refused keys or an unreachable server
+    /// fail here (at start-up) rather than at the first upload.
+    pub async fn check(&self) -> Result<(), StoreError> {
+        self.store
+            .list_with_delimiter(None)
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                StoreError::Files(format!("{} cannot be listed: {}", self.place, one_line(e)))
+            })
+    }
+
+    /// The key of a content: `sha256/AB/ABCD…` (the first two hex digits fan the files out).
+    pub fn key(sha256: &str) -> String {
         // Content-addressed: the same bytes are stored once, and a key can never escape the
-        // folder (it is hex, built here, never from a file name).
-        ObjectPath::from(format!("sha256/{}/{}", &sha256[..2], sha256))
+        // folder or bucket prefix (it is hex, built here, never from a file name).
+        format!("sha256/{}/{}", &sha256[..2], sha256)
     }
 
     /// Stores content under its hash (idempotent).
     pub async fn put(&self, sha256: &str, bytes: Vec<u8>) -> Result<(), StoreError> {
-        self.0
-            .put(&Files::key(sha256), PutPayload::from(bytes))
+        self.store
+            .put(
+                &ObjectPath::from(Files::key(sha256)),
+                PutPayload::from(bytes),
+            )
             .await
-            .map_err(|e| StoreError::Corrupt(format!("evidence write: {e}")))?;
+            .map_err(|e| StoreError::Files(format!("{}: write: {}", self.place, one_line(e))))?;
         Ok(())
     }
 
-    /// Reads content back.
+    /// Reads content back; a missing content is [`StoreError::NotFound`], any other failure
+    /// (an unreachable server, say) is an error, never "not found".
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        let read_err = |e: object_store::Error| match e {
+            object_store::Error::NotFound { .. } => StoreError::NotFound,
+            e => StoreError::Files(format!("{}: read: {}", self.place, one_line(e))),
+        };
         let r = self
-            .0
-            .get(&Files::key(sha256))
+            .store
+            .get(&ObjectPath::from(Files::key(sha256)))
             .await
-            .map_err(|_| StoreError::NotFound)?;
-        Ok(r.bytes()
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("evidence read: {e}")))?
-            .to_vec())
+            .map_err(read_err)?;
+        Ok(r.bytes().await.map_err(read_err)?.to_vec())
     }
 }
 
@@ -288,17 +456,68 @@ mod tests {
     async fn contents_are_stored_and_read_back_by_hash() {
         let dir = std::env::temp_dir().join(format!("chiso-files-{}", std::process::id()));
         let files = Files::local(&dir).unwrap();
+        files.check().await.unwrap();
         let sha = "4cd9cee060ad985e44c2c3f6c6427ab82440aafe683a3675a486a843790b6103";
         files.put(sha, b"%PDF-1.7".to_vec()).await.unwrap();
-        let back = files
-            .0
-            .get(&Files::key(sha))
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string());
-        assert_eq!(back, Ok(()));
+        assert_eq!(
+            std::fs::read(dir.join("sha256/4c").join(sha)).unwrap(),
+            b"%PDF-1.7"
+        );
         assert_eq!(files.get(sha).await.unwrap(), b"%PDF-1.7".to_vec());
         assert!(matches!(files.get("00ff").await, Err(StoreError::NotFound)));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn s3_settings_are_checked_before_anything_is_sent() {
+        let ok = S3Config {
+            url: "s3://chiso-evidence/tinh-minh-son".into(),
+            endpoint: Some("http://127.0.0.1:9000".into()),
+            access_key_id: Some("chiso".into()),
+            secret_access_key: Some("kH9-not-shown".into()),
+            ..S3Config::default()
+        };
+        let files = Files::s3(&ok).unwrap();
+        assert_eq!(
+            files.place(),
+            "s3://chiso-evidence/tinh-minh-son at http://127.0.0.1:9000"
+        );
+        assert!(!format!("{ok:?} {files:?}").contains("kH9"));
+        let err = |c: S3Config| Files::s3(&c).unwrap_err().to_string();
+        assert!(
+            err(S3Config {
+                url: "gs://b".into(),
+                ..ok.clone()
+            })
+            .contains("use s3://BUCKET[/PREFIX]")
+        );
+        assert!(
+            err(S3Config {
+                url: "s3://".into(),
+                ..ok.clone()
+            })
+            .contains("bucket name")
+        );
+        assert!(
+            err(S3Config {
+                url: "s3://b/a/../c".into(),
+                ..ok.clone()
+            })
+            .contains("evidence_url")
+        );
+        assert!(
+            err(S3Config {
+                secret_access_key: None,
+                ..ok.clone()
+            })
+            .contains("s3_secret_access_key")
+        );
+        assert!(
+            err(S3Config {
+                endpoint: Some("minio:9000".into()),
+                ..ok.clone()
+            })
+            .contains("s3_endpoint")
+        );
     }
 }

@@ -22,16 +22,7 @@ struct LedgerRow {
 }
 
 fn kind_of(code: &str) -> Option<EventKind> {
-    [
-        EventKind::SelfScore,
-        EventKind::Appraisal1,
-        EventKind::Explanation,
-        EventKind::Appraisal2,
-        EventKind::Final,
-        EventKind::AdminCorrection,
-    ]
-    .into_iter()
-    .find(|k| k.code() == code)
+    EventKind::from_code(code)
 }
 
 impl TryFrom<LedgerRow> for Entry {

@@ -15,13 +15,16 @@ pub mod accounts;
 pub mod demo;
 mod error;
 pub mod evidence;
+pub mod external;
 pub mod frameworks;
 #[macro_use]
 pub mod ledger;
 pub mod appraisals;
+pub mod assignments;
 pub mod entries;
 pub mod login_attempts;
 pub mod notifications;
+pub mod results;
 pub mod rounds;
 mod search;
 pub mod sessions;

@@ -4,6 +4,9 @@
 //! that is migrated once per schema version (shared by every test process through an advisory
 //! lock). When PostgreSQL is unreachable a test says so and skips, unless `CHISO_REQUIRE_PG` is
 //! set (CI sets it), which turns the skip into a failure.
+//!
+//! S3: `CHISO_TEST_S3_URL`, else `moto_server` started on a free loopback port; when it is not
+//! installed the test skips, unless `CHISO_REQUIRE_S3` is set (CI sets it).
 
 use crate::db::POSTGRES_MIGRATIONS;
 use crate::{ConnectOptions, Store};
@@ -205,6 +208,166 @@ async fn ensure_template(admin: &mut PgConnection, admin_url: &str, template: &s
         .execute(&mut *admin)
         .await
         .expect("unlock");
+}
+
+/// Whether S3 tests must run (CI) rather than skip.
+pub fn s3_required() -> bool {
+    std::env::var("CHISO_REQUIRE_S3").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// An S3-compatible server with a bucket for tests: `CHISO_TEST_S3_URL`
+/// (`http://KEY:SECRET@HOST:PORT/BUCKET`, the bucket existing), else `moto_server` on a free
+/// loopback port with a new bucket, stopped when this is dropped.
+pub struct TestS3 {
+    pub endpoint: String,
+    pub bucket: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    _server: Option<MotoServer>,
+}
+
+struct MotoServer {
+    child: std::process::Child,
+    log: PathBuf,
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+impl TestS3 {
+    /// The server, or `None` (with a message) when none is configured or installed and S3 is
+    /// not required.
+    pub async fn start() -> Option<TestS3> {
+        if let Ok(url) = std::env::var("CHISO_TEST_S3_URL") {
+            return Some(TestS3::from_url(&url));
+        }
+        match TestS3::moto().await {
+            Ok(s3) => Some(s3),
+            Err(why) if s3_required() => {
+                panic!("S3 is required (CHISO_REQUIRE_S3) but {why}")
+            }
+            Err(why) => {
+                eprintln!(
+                    "SKIPPED: {why}; install it with `pip install 'moto[server]'`, or set CHISO_TEST_S3_URL, or set CHISO_REQUIRE_S3=1 to fail instead"
+                );
+                None
+            }
+        }
+    }
+
+    fn from_url(url: &str) -> TestS3 {
+        let bad =
+            || panic!("CHISO_TEST_S3_URL must be http(s)://KEY:SECRET@HOST:PORT/BUCKET, not {url}");
+        let Some((scheme, rest)) = url.split_once("://") else {
+            bad()
+        };
+        let Some((keys, rest)) = rest.rsplit_once('@') else {
+            bad()
+        };
+        let Some((key, secret)) = keys.split_once(':') else {
+            bad()
+        };
+        let Some((host, bucket)) = rest.split_once('/') else {
+            bad()
+        };
+        TestS3 {
+            endpoint: format!("{scheme}://{host}"),
+            bucket: bucket.trim_matches('/').to_string(),
+            access_key_id: key.to_string(),
+            secret_access_key: secret.to_string(),
+            _server: None,
+        }
+    }
+
+    async fn moto() -> Result<TestS3, String> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port: {e}"))?
+            .port();
+        let log = std::env::temp_dir().join(format!("chiso-moto-{}.log", random_suffix()));
+        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let child = std::process::Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(std::process::Stdio::null())
+            .stdout(out.try_clone().map_err(|e| e.to_string())?)
+            .stderr(out)
+            .spawn()
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&log);
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => "moto_server is not installed".to_string(),
+                    _ => format!("moto_server cannot be started ({e})"),
+                }
+            })?;
+        let mut server = MotoServer { child, log };
+        let addr = format!("127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if tokio::net::TcpStream::connect(&addr).await.is_ok() {
+                break;
+            }
+            let exited = server.child.try_wait().ok().flatten();
+            if exited.is_some() || std::time::Instant::now() > deadline {
+                let said = std::fs::read_to_string(&server.log).unwrap_or_default();
+                let last = said.lines().last().unwrap_or("").to_string();
+                return Err(match exited {
+                    Some(status) => format!("moto_server did not start ({status}): {last}"),
+                    None => format!("moto_server did not listen on {addr} within a minute"),
+                });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // moto checks no signatures by default: a plain PUT creates the bucket.
+        let bucket = format!("chiso-{}", random_suffix());
+        let request = format!(
+            "PUT /{bucket} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let status = http_status(&addr, &request)
+            .map_err(|e| format!("moto_server on {addr} did not answer: {e}"))?;
+        if status != 200 {
+            return Err(format!(
+                "moto_server refused to create bucket {bucket}: HTTP {status}"
+            ));
+        }
+        Ok(TestS3 {
+            endpoint: format!("http://{addr}"),
+            bucket,
+            access_key_id: "chiso-test".into(),
+            secret_access_key: "chiso-test-secret".into(),
+            _server: Some(server),
+        })
+    }
+
+    /// Settings for evidence files in this server's bucket under `prefix`.
+    pub fn config(&self, prefix: &str) -> crate::evidence::S3Config {
+        crate::evidence::S3Config {
+            url: format!("s3://{}/{prefix}", self.bucket),
+            endpoint: Some(self.endpoint.clone()),
+            region: None,
+            access_key_id: Some(self.access_key_id.clone()),
+            secret_access_key: Some(self.secret_access_key.clone()),
+        }
+    }
+}
+
+/// Sends one raw HTTP/1.1 request and returns the response's status code.
+fn http_status(addr: &str, request: &str) -> std::io::Result<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    String::from_utf8_lossy(&response)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no HTTP status line"))
 }
 
 impl Store {

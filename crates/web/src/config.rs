@@ -17,8 +17,10 @@ pub struct WebConfig {
     pub password: PasswordParams,
     /// Largest accepted form or upload body, in bytes.
     pub max_upload_bytes: usize,
-    /// Folder where evidence files are stored.
+    /// Folder where evidence files are stored (unless `evidence_s3` is set).
     pub evidence_dir: std::path::PathBuf,
+    /// An S3-compatible bucket for evidence files instead of the folder.
+    pub evidence_s3: Option<chiso_store::evidence::S3Config>,
     /// SMTP relay for e-mail notices, e.g. `smtp://relay.tinh.gov.vn:25`; `None` (the default)
     /// keeps notices in the in-app inbox only.
     pub smtp_url: Option<String>,
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             password: PasswordParams::default(),
             max_upload_bytes: 20 * 1024 * 1024,
             evidence_dir: std::path::PathBuf::from("data/evidence"),
+            evidence_s3: None,
             smtp_url: None,
             mail_from: "Chỉ số CCHC <no-reply@localhost>".into(),
         }

@@ -84,6 +84,10 @@ impl WebError {
                     (Denial::OtherUnit, false) => "Your account works on its own unit only.",
                     (Denial::OtherField, true) => "Tài khoản không được phân công lĩnh vực này.",
                     (Denial::OtherField, false) => "Your account is not assigned to this field.",
+                    (Denial::NotAssigned, true) => "Đợt đánh giá này phân công lĩnh vực cho tài khoản khác. Liên hệ Sở Nội vụ nếu cần đổi phân công.",
+                    (Denial::NotAssigned, false) => "This round assigns the field to other accounts. Ask the Department of Home Affairs to change the assignment.",
+                    (Denial::OwnEntry, true) => "Không được thẩm định lĩnh vực mình đã nhập.",
+                    (Denial::OwnEntry, false) => "You cannot appraise a field you entered.",
                     (Denial::NoRole, true) => "Vai trò của tài khoản không cho phép thao tác này. Liên hệ Sở Nội vụ nếu cần cấp quyền.",
                     (Denial::NoRole, false) => "Your account's roles do not allow this. Ask the Department of Home Affairs if you need it.",
                 }

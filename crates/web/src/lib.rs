@@ -34,9 +34,12 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state for a store and configuration; the evidence folder is created if
-    /// missing.
+    /// missing (an S3 bucket is not contacted: see [`chiso_store::evidence::Files::check`]).
     pub fn new(store: Store, config: WebConfig) -> Result<AppState, chiso_store::StoreError> {
-        let files = chiso_store::evidence::Files::local(&config.evidence_dir)?;
+        let files = match &config.evidence_s3 {
+            Some(s3) => chiso_store::evidence::Files::s3(s3)?,
+            None => chiso_store::evidence::Files::local(&config.evidence_dir)?,
+        };
         Ok(AppState {
             store,
             config: Arc::new(config),

@@ -1,8 +1,10 @@
 //! The `chiso` binary, run as a person or a script would run it.
 
 mod audit;
+mod evidence;
 mod framework;
 mod http;
+mod results;
 mod servers;
 mod units;
 

@@ -19,9 +19,44 @@ pub enum EventKind {
     Appraisal2,
     Final,
     AdminCorrection,
+    /// Survey points of a survey-sourced item (from the survey or a published decision).
+    Survey,
 }
 
 impl EventKind {
+    /// Every kind, for reading stored codes.
+    pub const ALL: [EventKind; 7] = [
+        EventKind::SelfScore,
+        EventKind::Appraisal1,
+        EventKind::Explanation,
+        EventKind::Appraisal2,
+        EventKind::Final,
+        EventKind::AdminCorrection,
+        EventKind::Survey,
+    ];
+
+    /// The kind of a stored code.
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The kind as shown in an item's history.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        let (vi, en) = match self {
+            EventKind::SelfScore => ("Tự chấm", "Self score"),
+            EventKind::Appraisal1 => ("Thẩm định lần 1", "Appraisal 1"),
+            EventKind::Explanation => ("Giải trình", "Explanation"),
+            EventKind::Appraisal2 => ("Thẩm định lần 2", "Appraisal 2"),
+            EventKind::Final => ("Chốt điểm", "Final"),
+            EventKind::AdminCorrection => ("Quản trị điều chỉnh", "Admin correction"),
+            EventKind::Survey => ("Điểm điều tra XHH", "Survey points"),
+        };
+        match lang {
+            crate::lang::Lang::Vi => vi,
+            crate::lang::Lang::En => en,
+        }
+    }
+
     /// The stable code.
     pub fn code(self) -> &'static str {
         match self {
@@ -31,6 +66,7 @@ impl EventKind {
             EventKind::Appraisal2 => "appraisal_2",
             EventKind::Final => "final",
             EventKind::AdminCorrection => "admin_correction",
+            EventKind::Survey => "survey",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Pure decisions only: the store records what these functions allow.
 
 pub mod appraisal;
+pub mod assignment;
 pub mod entry;
 pub mod evidence;
 pub mod ledger;

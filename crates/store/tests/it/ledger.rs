@@ -251,3 +251,33 @@ chiso_store::backend_tests! {
         assert_eq!(store.verify_ledger().await.unwrap(), Ok(6));
     }
 }
+
+chiso_store::backend_tests! {
+    async fn round_assignments_replace_per_field_and_are_audited(store) {
+        use chiso_core::ids::UnitId;
+        use chiso_store::accounts::AccountFilter;
+        use chiso_store::rounds::RoundId;
+        use std::collections::BTreeSet;
+        let (r, u) = round(&store).await;
+        let r = RoundId(r);
+        let accounts = store.find_accounts(&AccountFilter::default()).await.unwrap();
+        let (a, b) = (accounts[0].id, accounts[1].id);
+        let by = By::system("lan");
+        assert!(store.round_assignments(r).await.unwrap().entry.is_empty());
+        store.set_entry_assignment(r, UnitId(u), "1", &[a, b].into(), &by, crate::now()).await.unwrap();
+        store.set_entry_assignment(r, UnitId(u), "1", &[b].into(), &by, crate::now()).await.unwrap();
+        store.set_round_appraisers(r, "2", &[a].into(), &by, crate::now()).await.unwrap();
+        let got = store.round_assignments(r).await.unwrap();
+        assert_eq!(got.entry.get(&(UnitId(u), "1".to_string())), Some(&BTreeSet::from([b])));
+        assert_eq!(got.appraisal.get("2"), Some(&BTreeSet::from([a])));
+        // Naming nobody returns the field to its default.
+        store.set_round_appraisers(r, "2", &BTreeSet::new(), &by, crate::now()).await.unwrap();
+        assert!(store.round_assignments(r).await.unwrap().appraisal.is_empty());
+        let audit = store
+            .audit_entries(&chiso_store::audit::Filter { limit: 50, ..Default::default() })
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = audit.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("round.assign")).collect();
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+    }
+}

@@ -1,9 +1,12 @@
-//! Store integration tests. Every test runs on SQLite and on PostgreSQL.
+//! Store integration tests. Every database test runs on SQLite and on PostgreSQL; the
+//! evidence files test runs on an S3-compatible server.
 
 mod accounts;
 mod audit;
+mod external;
 mod frameworks;
 mod ledger;
+mod s3;
 mod schema;
 mod sessions;
 mod units;

@@ -205,7 +205,7 @@ impl Ctx {
             items.push(("/rounds", t.nav_rounds, true));
         }
         if can(Action::ViewResults) {
-            items.push(("/results", t.nav_results, false));
+            items.push(("/results", t.nav_results, true));
         }
         if can(Action::ManagePlans) || policy::allows(&actor, Action::ReportTaskProgress, own_unit)
         {

@@ -92,10 +92,7 @@ pub async fn appraise(
 ) -> Result<Response, WebError> {
     let l = load(&state, round, unit).await?;
     let node = l.leaf(&code)?;
-    user.require(
-        Action::Appraise,
-        Target::UnitField(UnitId(unit), field_of(&code)),
-    )?;
+    user.require(Action::Appraise, l.target(&user, unit, field_of(&code)))?;
     let perms = l.perms(&user, unit, field_of(&code));
     let Some(stage) = perms.appraise else {
         return Err(WebError::BadRequest(
@@ -180,7 +177,7 @@ pub async fn answer(
     let node = l.leaf(&code)?;
     user.require(
         Action::EnterSelfAssessment,
-        Target::UnitField(UnitId(unit), field_of(&code)),
+        l.target(&user, unit, field_of(&code)),
     )?;
     let perms = l.perms(&user, unit, field_of(&code));
     if !perms.explain {

@@ -89,18 +89,46 @@ pub async fn show(
         Vec::new()
     };
     let roles = account.roles.iter().map(|r| r.label(ctx.lang)).collect();
-    // Rounds the account's own unit is in, not yet closed: where a focal point or leader works.
+    // Open rounds where the account works: its own unit's, and the units whose fields the round
+    // has it enter (a province's fields entered by lead departments, or named accounts).
     let mut my_rounds = Vec::new();
+    let actor = account.actor();
     for r in state.store.list_rounds().await? {
         if r.phase == chiso_core::round::phase::Phase::Closed {
             continue;
         }
-        if let Ok(ru) = state.store.round_unit(r.id, account.unit).await {
+        let units = state.store.round_units(r.id).await?;
+        let mut mine: Vec<(chiso_core::ids::UnitId, &'static str)> = units
+            .iter()
+            .filter(|u| u.unit == account.unit)
+            .map(|u| (u.unit, u.state.label(ctx.lang)))
+            .collect();
+        if account.roles.contains(&chiso_core::roles::Role::FocalPoint) {
+            let (_, framework) = state.store.framework(r.framework).await?;
+            let leads =
+                crate::pages::grid::field_leads(&state, r.framework, framework.unit_type).await?;
+            let assignments = state.store.round_assignments(r.id).await?;
+            let fields: Vec<&str> = framework.fields.iter().map(|f| f.code.as_str()).collect();
+            let entered =
+                assignments.units_entered_by(&actor, units.iter().map(|u| u.unit), &fields, &leads);
+            mine.extend(
+                units
+                    .iter()
+                    .filter(|u| entered.contains(&u.unit))
+                    .map(|u| (u.unit, u.state.label(ctx.lang))),
+            );
+        }
+        for (unit, state_label) in mine {
+            let name = if unit == account.unit {
+                r.name.clone()
+            } else {
+                format!("{} — {}", r.name, state.store.unit(unit).await?.name)
+            };
             my_rounds.push(MyRound {
-                href: format!("/rounds/{}/units/{}", r.id, account.unit),
-                name: r.name.clone(),
+                href: format!("/rounds/{}/units/{}", r.id, unit),
+                name,
                 phase: r.phase.label(ctx.lang),
-                state: ru.state.label(ctx.lang),
+                state: state_label,
                 due: chiso_core::format::date(r.schedule.submission_due),
             });
         }

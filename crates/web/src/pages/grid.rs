@@ -19,6 +19,7 @@ use chiso_core::ids::UnitId;
 use chiso_core::lang::Lang;
 use chiso_core::policy::{Action, Target};
 use chiso_core::round::appraisal::{self, Stage};
+use chiso_core::round::assignment::{Assignments, FieldLeads};
 use chiso_core::round::entry::{SelfEntry, self_score};
 use chiso_core::round::phase::Phase;
 use chiso_core::round::workflow::{Step, UnitState};
@@ -604,6 +605,10 @@ pub(crate) struct Loaded {
     pub window_open: bool,
     /// Codes of the nodes that do not apply to the unit (by its attributes).
     pub exempt: Vec<String>,
+    /// Who the round names to enter and appraise each field.
+    pub assignments: Assignments,
+    /// The lead department of each field, where they enter the unit's fields (a province).
+    pub leads: FieldLeads,
 }
 
 pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Loaded, WebError> {
@@ -618,19 +623,62 @@ pub(crate) async fn load(state: &AppState, round: i64, unit: i64) -> Result<Load
         .iter()
         .map(|n| n.code.clone())
         .collect();
+    let assignments = state.store.round_assignments(round.id).await?;
+    let leads = field_leads(state, round.framework, framework.unit_type).await?;
     Ok(Loaded {
         round,
         framework,
         state: ru.state,
         window_open,
         exempt,
+        assignments,
+        leads,
     })
+}
+
+/// The lead departments of a framework's fields, read only where they enter the unit's fields.
+pub(crate) async fn field_leads(
+    state: &AppState,
+    framework: chiso_store::frameworks::FrameworkId,
+    unit_type: chiso_core::units::UnitType,
+) -> Result<FieldLeads, WebError> {
+    let leads = if unit_type == chiso_core::units::UnitType::Province {
+        state
+            .store
+            .field_leads(framework)
+            .await?
+            .into_iter()
+            .filter_map(|l| Some((l.field_code, l.unit?)))
+            .collect()
+    } else {
+        Default::default()
+    };
+    Ok(FieldLeads::new(unit_type, leads))
 }
 
 impl Loaded {
     /// What `user` may do with the items of `field` of `unit` now.
+    /// The policy target of one field of `unit` in this round, for `user`.
+    pub(crate) fn target<'a>(&self, user: &CurrentUser, unit: i64, field: &'a str) -> Target<'a> {
+        let scope =
+            self.assignments
+                .scope(&user.account().actor(), UnitId(unit), field, &self.leads);
+        Target::RoundField(UnitId(unit), field, scope)
+    }
+
+    /// The policy target of `unit` in this round: whether `user` enters one of its fields.
+    pub(crate) fn unit_target(&self, user: &CurrentUser, unit: i64) -> Target<'static> {
+        let enters = self.assignments.enters_any(
+            &user.account().actor(),
+            UnitId(unit),
+            self.framework.fields.iter().map(|f| f.code.as_str()),
+            &self.leads,
+        );
+        Target::RoundUnit(UnitId(unit), enters)
+    }
+
     pub(crate) fn perms(&self, user: &CurrentUser, unit: i64, field: &str) -> Perms {
-        let target = Target::UnitField(UnitId(unit), field);
+        let target = self.target(user, unit, field);
         let phase = self.round.phase;
         Perms {
             edit: user.can(Action::EnterSelfAssessment, target)
@@ -683,8 +731,8 @@ pub async fn show(
     user: CurrentUser,
     Path((round, unit)): Path<(i64, i64)>,
 ) -> Result<GridPage, WebError> {
-    user.require(Action::ViewUnit, Target::Unit(UnitId(unit)))?;
     let l = load(&state, round, unit).await?;
+    user.require(Action::ViewUnit, l.unit_target(&user, unit))?;
     let unit_row = state.store.unit(UnitId(unit)).await?;
     let data = UnitData::load(&state, &l, unit, None).await?;
     let mut fields = Vec::new();
@@ -830,7 +878,7 @@ pub async fn save_item(
     let node = l.leaf(&code)?.clone();
     user.require(
         Action::EnterSelfAssessment,
-        Target::UnitField(UnitId(unit), field_of(&code)),
+        l.target(&user, unit, field_of(&code)),
     )?;
     if !l
         .state
@@ -1052,55 +1100,6 @@ pub struct HistoryPage {
     rows: Vec<HistoryRow>,
 }
 
-fn event_label(kind: chiso_core::round::ledger::EventKind, lang: Lang) -> &'static str {
-    use chiso_core::round::ledger::EventKind::*;
-    let vi = lang == Lang::Vi;
-    match kind {
-        SelfScore => {
-            if vi {
-                "Tự chấm"
-            } else {
-                "Self score"
-            }
-        }
-        Appraisal1 => {
-            if vi {
-                "Thẩm định lần 1"
-            } else {
-                "Appraisal 1"
-            }
-        }
-        Explanation => {
-            if vi {
-                "Giải trình"
-            } else {
-                "Explanation"
-            }
-        }
-        Appraisal2 => {
-            if vi {
-                "Thẩm định lần 2"
-            } else {
-                "Appraisal 2"
-            }
-        }
-        Final => {
-            if vi {
-                "Chốt điểm"
-            } else {
-                "Final"
-            }
-        }
-        AdminCorrection => {
-            if vi {
-                "Quản trị điều chỉnh"
-            } else {
-                "Admin correction"
-            }
-        }
-    }
-}
-
 /// Every score event of one item, oldest first, from the ledger.
 pub async fn history(
     State(state): State<AppState>,
@@ -1108,8 +1107,8 @@ pub async fn history(
     user: CurrentUser,
     Path((round, unit, code)): Path<(i64, i64, String)>,
 ) -> Result<HistoryPage, WebError> {
-    user.require(Action::ViewUnit, Target::Unit(UnitId(unit)))?;
     let l = load(&state, round, unit).await?;
+    user.require(Action::ViewUnit, l.unit_target(&user, unit))?;
     let node = l.framework.node(&code).ok_or(WebError::NotFound)?;
     let show = |v: &Option<String>| {
         v.as_deref()
@@ -1126,7 +1125,7 @@ pub async fn history(
             seq: e.seq,
             when: ctx.time(&chiso_store::from_millis(e.event.at)),
             actor: e.event.actor.clone(),
-            kind: event_label(e.event.kind, ctx.lang),
+            kind: e.event.kind.label(ctx.lang),
             old: show(&e.event.old_value),
             new: show(&e.event.new_value),
             reason: e.event.reason.clone(),
@@ -1156,7 +1155,7 @@ async fn may_add_documents(
     l.leaf(code)?;
     user.require(
         Action::EnterSelfAssessment,
-        Target::UnitField(UnitId(unit), field_of(code)),
+        l.target(user, unit, field_of(code)),
     )?;
     if !l.perms(user, unit, field_of(code)).may_add_documents() {
         return Err(WebError::BadRequest(
@@ -1262,7 +1261,20 @@ pub async fn download_evidence(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let e = state.store.evidence(id).await?;
-    user.require(Action::ViewUnit, Target::Unit(e.unit))?;
+    if let Err(refused) = user.require(Action::ViewUnit, Target::Unit(e.unit)) {
+        // Those who enter a field of the unit in a round that uses the document may read it.
+        let mut allowed = false;
+        for r in state.store.evidence_rounds(id).await? {
+            let l = load(&state, r.0, e.unit.0).await?;
+            if user.can(Action::ViewUnit, l.unit_target(&user, e.unit.0)) {
+                allowed = true;
+                break;
+            }
+        }
+        if !allowed {
+            return Err(refused);
+        }
+    }
     let bytes = state.files.get(&e.sha256).await?;
     // The stored hash is checked on every read: a file altered on disk is not served.
     if chiso_core::round::evidence::sha256(&bytes) != e.sha256 {

@@ -3,11 +3,14 @@
 mod account;
 mod accounts;
 mod appraisal;
+mod assignments;
 mod audit;
 mod dashboard;
+mod external;
 mod frameworks;
 pub(crate) mod grid;
 mod login;
+mod results;
 mod rounds;
 mod units;
 
@@ -92,6 +95,34 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/rounds/new", get(rounds::new_form))
         .route("/rounds/{id}", get(rounds::show))
         .route("/rounds/{id}/phase", post(rounds::change_phase))
+        .route("/rounds/{id}/assignments", get(assignments::show))
+        .route("/results", get(results::list))
+        .route("/rounds/{id}/results", get(results::show))
+        .route("/rounds/{id}/results/publish", post(results::publish))
+        .route("/rounds/{id}/results/bands", post(results::set_bands))
+        .route(
+            "/rounds/{id}/results/survey",
+            get(results::survey_form).post(results::survey_save),
+        )
+        .route("/rounds/{id}/results/units/{unit}", get(results::unit))
+        .route(
+            "/rounds/{id}/results/units/{unit}/what-if",
+            post(results::what_if),
+        )
+        .route(
+            "/rounds/{id}/results/units/{unit}/target",
+            post(results::target),
+        )
+        .route("/public/results", get(results::public_list))
+        .route("/public/results/{id}", get(results::public_show))
+        .route(
+            "/rounds/{id}/assignments/appraisers",
+            post(assignments::set_appraisers),
+        )
+        .route(
+            "/rounds/{id}/assignments/entry",
+            post(assignments::set_entry),
+        )
         .route("/rounds/{id}/units/{unit}/extension", post(rounds::extend))
         .route("/rounds/{id}/units/{unit}/reopen", post(rounds::reopen))
         .route("/rounds/{round}/units/{unit}", get(grid::show))
@@ -144,6 +175,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/rounds/{id}/council", get(appraisal::council))
         .route("/inbox", get(appraisal::inbox))
         .route("/inbox/read", post(appraisal::inbox_read))
+        .route("/results/external", get(external::show))
+        .route(
+            "/results/external/import",
+            get(external::import_form).post(external::import_preview),
+        )
+        .route(
+            "/results/external/import/apply",
+            post(external::import_apply),
+        )
         .route("/audit", get(audit::list))
         .route("/static/{*path}", get(crate::assets::serve))
         .layer(DefaultBodyLimit::max(upload_limit))

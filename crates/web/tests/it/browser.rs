@@ -595,3 +595,46 @@ async fn a_whole_round_declare_evidence_submit_appraise_explain_settle() {
     b.close().await;
     served.finish().await;
 }
+
+#[tokio::test]
+async fn a_leader_ranks_sorts_opens_a_unit_and_runs_a_what_if() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let served = Served::start().await;
+    let base = served.base.clone();
+    let (r, ids) = crate::results::finished_round(&served.db.store).await;
+
+    // The vice-chair opens the results from the menu.
+    login(&b, &base, "thang.ubnd", chiso_core::demo::PASSWORD).await;
+    b.wait("#dashboard-title").await;
+    b.client.goto(&format!("{base}/results")).await.unwrap();
+    b.click(&format!("#result-rounds a[href='/rounds/{r}/results']"))
+        .await;
+    b.wait("#ranking-table").await;
+    wait_text(&b, "#ranking-table tbody tr:first-child td.rank", "1").await;
+    // The distribution chart is drawn by the vendored Chart.js under the page's CSP.
+    b.wait("canvas[data-chart='distribution-chart'][data-drawn]")
+        .await;
+    b.shot("20-ket-qua-xep-hang").await;
+    // Sort by name.
+    b.click("#sort-name").await;
+    wait_text(
+        &b,
+        "#ranking-table tbody tr:first-child td:nth-child(2)",
+        "Sở Công Thương",
+    )
+    .await;
+    // Open Sở Nội vụ (rank 2 of 4) and try raising two items.
+    b.click(&format!("#rank-{} td a", ids[1])).await;
+    wait_text(&b, "#unit-rank", "2/4").await;
+    b.wait("canvas[data-chart='radar-chart'][data-drawn]").await;
+    b.fill("#p-1\\.1\\.1", "1").await;
+    b.fill("#p-1\\.2", "2").await;
+    b.click("#what-if-run").await;
+    wait_text(&b, "#what-if-result .what-if-index", "78,00").await;
+    assert_eq!(b.text("#what-if-result .what-if-rank").await, "2/4");
+    b.shot("21-ket-qua-gia-dinh").await;
+    b.close().await;
+    served.finish().await;
+}

@@ -2,9 +2,12 @@
 
 mod app;
 mod appraisal;
+mod assignments;
 mod auth;
 mod browser;
+mod external;
 mod frameworks;
 mod pages;
+mod results;
 mod rounds;
 mod servers;

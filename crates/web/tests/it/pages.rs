@@ -129,7 +129,7 @@ web_tests! {
         let list = c.get("/accounts").await;
         assert_eq!(list.count("#accounts tbody tr"), chiso_core::demo::accounts().len());
         let leaders = c.get("/accounts?role=unit_leader").await;
-        assert_eq!(leaders.count("#accounts tbody tr"), 2);
+        assert_eq!(leaders.count("#accounts tbody tr"), 3, "two unit leaders and the province's vice-chair");
         let found = c.get("/accounts?q=thu").await;
         assert_eq!(found.texts("#accounts tbody td code"), vec!["thu.tanlap"]);
 
