@@ -506,18 +506,7 @@ pub fn parse_csv(bytes: &[u8], choice: &Choice) -> Result<ParsedFile, Vec<Extern
         .from_reader(text.as_bytes());
     // Lines from byte offsets: the csv reader's own line count misses blank lines, and a
     // record's position may be where the blank lines before it start.
-    let line_at = |pos: Option<&csv::Position>| {
-        pos.map_or(0, |p| {
-            let bytes = text.as_bytes();
-            let mut end = usize::try_from(p.byte())
-                .unwrap_or(usize::MAX)
-                .min(bytes.len());
-            while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-                end += 1;
-            }
-            bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-        })
-    };
+    let line_at = |pos: Option<&csv::Position>| crate::text::csv_line(text, pos);
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for record in reader.records() {

@@ -140,3 +140,34 @@ mod tests {
         }
     }
 }
+
+/// The 1-based line of a CSV record in `text`, from its byte offset. The `csv` crate's own line
+/// count skips blank lines, so errors after one would name the wrong line.
+pub fn csv_line(text: &str, position: Option<&csv::Position>) -> u64 {
+    position.map_or(0, |p| {
+        let bytes = text.as_bytes();
+        let mut end = usize::try_from(p.byte())
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        // A record's offset may point at the line break before it.
+        while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    })
+}
+
+#[cfg(test)]
+mod csv_line_tests {
+    #[test]
+    fn lines_count_blank_lines_and_crlf() {
+        for text in ["a,b\n1,2\n\n\nx,y\n", "a,b\r\n1,2\r\n\r\n\r\nx,y\r\n"] {
+            let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let lines: Vec<u64> = r
+                .records()
+                .map(|rec| super::csv_line(text, rec.unwrap().position()))
+                .collect();
+            assert_eq!(lines, vec![2, 5], "{text:?}");
+        }
+    }
+}

@@ -278,14 +278,14 @@ pub fn parse_table(bytes: &[u8], max: Points) -> Result<Vec<TableRow>, Vec<Table
             Ok(r) => r,
             Err(e) => {
                 errors.push(TableError {
-                    line: e.position().map_or(0, |p| p.line()),
+                    line: crate::text::csv_line(text, e.position()),
                     column: None,
                     kind: TableErrorKind::Malformed(e.to_string()),
                 });
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = crate::text::csv_line(text, record.position());
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

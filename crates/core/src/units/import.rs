@@ -281,7 +281,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = crate::text::csv_line(text, e.position());
                 errors.push(ImportError {
                     line,
                     column: None,
@@ -290,7 +290,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = crate::text::csv_line(text, record.position());
         let cell = |name: &str| -> String {
             index
                 .get(name)
