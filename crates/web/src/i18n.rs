@@ -393,7 +393,7 @@ texts! {
     results_near_tie: "sát nút", "near tie";
     results_near_ties: "Các cặp đơn vị sát nút (cần kiểm tra trước khi công bố)", "Near ties (check before publishing)";
     results_near_ties_none: "Không có cặp đơn vị nào sát nút.", "No near ties.";
-    results_stability_help: "Khoảng thứ hạng mô phỏng 1.000 lần theo cỡ mẫu điều tra XHH và sai số thẩm định 0,25 điểm; hai đơn vị liền kề có khoảng chồng nhau hoặc chênh dưới 0,10 điểm % là sát nút.", "Rank intervals from 1,000 simulations using survey sample sizes and a 0.25-point appraisal uncertainty; adjacent units whose intervals overlap or whose indices differ by less than 0.10 percentage points are near ties.";
+    results_stability_help: "Khoảng thứ hạng mô phỏng 1.000 lần theo cỡ mẫu điều tra XHH và sai số thẩm định (mặc định 0,25 điểm, đổi được bên dưới); hai đơn vị liền kề có khoảng chồng nhau hoặc chênh dưới 0,10 điểm % là sát nút.", "Rank intervals from 1,000 simulations using survey sample sizes and an appraisal uncertainty (0.25 points unless changed below); adjacent units whose intervals overlap or whose indices differ by less than 0.10 percentage points are near ties.";
     results_distribution: "Phân bố chỉ số", "Distribution of the index";
     results_range: "Khoảng chỉ số", "Index range";
     results_units_count: "Số đơn vị", "Units";
@@ -421,6 +421,7 @@ texts! {
     results_lost_none: "Đơn vị đạt điểm tối đa ở mọi tiêu chí.", "The unit has full marks on every sub-criterion.";
     results_lost_points: "Điểm mất", "Points lost";
     results_item: "Tiêu chí", "Sub-criterion";
+    results_appraisal_sd: "Sai số thẩm định giả định (điểm)", "Assumed appraisal uncertainty (points)";
     results_external_link: "Kết quả các chỉ số do Trung ương công bố (PAR INDEX, SIPAS, PAPI, PCI, DTI)", "Indices published nationally (PAR INDEX, SIPAS, PAPI, PCI, DTI)";
     results_best: "Cao nhất", "Best";
     results_what_if: "Giả định điểm", "What if";

@@ -129,9 +129,17 @@ pub(crate) async fn load_data(
                 .map(|n| n.code.clone())
                 .collect();
         exempt.extend(na.remove(&m.unit).unwrap_or_default());
+        // Group averages: communes by their district where they had one (data before
+        // 01/07/2025), every other unit by its type.
+        let group = unit
+            .parent
+            .and_then(|p| units.get(&p))
+            .filter(|p| p.unit_type == chiso_core::units::UnitType::District)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| unit.unit_type.label(lang).to_string());
         let input = UnitInput {
             name: unit.name.clone(),
-            group: Some(unit.unit_type.label(lang).to_string()),
+            group: Some(group),
             points: points.remove(&m.unit).unwrap_or_default(),
             exempt,
             samples: samples.remove(&m.unit).unwrap_or_default(),
@@ -322,6 +330,9 @@ pub struct RankingQuery {
     group: String,
     #[serde(default)]
     band: String,
+    /// Appraisal uncertainty for the rank intervals, points (e.g. `0,5`).
+    #[serde(default)]
+    sd: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -357,6 +368,7 @@ pub struct ResultsPage {
     bands_spec: String,
     publications: Vec<(i64, String, String, bool)>,
     today: String,
+    sd: String,
 }
 
 /// The province overview of a round's results.
@@ -374,7 +386,11 @@ pub async fn show(
     let stats = results.statistics(&data.bands);
     let change = changes(&results, &data.ids, &previous, &data.framework);
     let field_ranks = results.field_ranks();
-    let stability = results.stability(&StabilitySettings::default());
+    let mut settings = StabilitySettings::default();
+    if let Some(sd) = Points::parse(&q.sd).filter(|p| *p >= Points::ZERO && p.fits_scale()) {
+        settings.appraisal_sd = sd;
+    }
+    let stability = results.stability(&settings);
     let mut near: BTreeSet<usize> = BTreeSet::new();
     let mut near_ties = Vec::new();
     for t in &stability.near_ties {
@@ -585,6 +601,7 @@ pub async fn show(
         bands_spec: data.bands.to_spec(lang),
         publications,
         today: chiso_core::format::date(chiso_core::format::vietnam_day(Utc::now())),
+        sd: settings.appraisal_sd.display(lang),
         ctx,
     })
 }

@@ -115,6 +115,11 @@ web_tests! {
         assert!(page.text("#results-status").contains("4/4"));
         // Internal bands by default for a department framework: Xuất sắc ≥ 90.
         assert_eq!(page.text(&format!("#rank-{} td.band", ids[0])), "Xuất sắc");
+        // Rank intervals widen with the appraisal uncertainty one assumes.
+        let last = |p: &crate::app::Page| p.texts("#ranking-table tbody tr:last-child td.num").last().cloned().unwrap();
+        assert_eq!(last(&page), "4");
+        let wide = lan.get(&format!("/rounds/{r}/results?sd=5")).await;
+        assert!(last(&wide).contains("–4"), "{}", last(&wide));
         // Sort by name, filter by a search without diacritics.
         let by_name = lan.get(&format!("/rounds/{r}/results?sort=name")).await;
         assert!(by_name.texts("#ranking-table tbody td a")[0].starts_with("Sở Công Thương"));
