@@ -141,6 +141,24 @@ mod tests {
     }
 }
 
+/// The text of an uploaded CSV file without its byte-order mark (Excel writes one), or `None`
+/// when it is not UTF-8.
+pub fn csv_text(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// The separator of a CSV file: `;` when its first line has more semicolons than commas (what
+/// Excel writes with Vietnamese regional settings), else `,`.
+pub fn csv_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// The 1-based line of a CSV record in `text`, from its byte offset. The `csv` crate's own line
 /// count skips blank lines, so errors after one would name the wrong line.
 pub fn csv_line(text: &str, position: Option<&csv::Position>) -> u64 {

@@ -208,12 +208,10 @@ pub fn parse_table(bytes: &[u8], max: Points) -> Result<Vec<TableRow>, Vec<Table
         column: None,
         kind,
     };
-    let text = std::str::from_utf8(bytes).map_err(|_| vec![whole(TableErrorKind::NotUtf8)])?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
-    let semicolons = first_line.matches(';').count() > first_line.matches(',').count();
+    let text = crate::text::csv_text(bytes).ok_or_else(|| vec![whole(TableErrorKind::NotUtf8)])?;
+    let semicolons = crate::text::csv_delimiter(text) == b';';
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(if semicolons { b';' } else { b',' })
+        .delimiter(crate::text::csv_delimiter(text))
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {

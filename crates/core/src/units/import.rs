@@ -217,22 +217,15 @@ pub fn export_csv(units: &[Unit]) -> String {
 
 /// Reads a unit CSV file. Returns every row, or every error found.
 pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
+    let text = crate::text::csv_text(bytes).ok_or_else(|| {
         vec![ImportError {
             line: 0,
             column: None,
             kind: ImportErrorKind::NotUtf8,
         }]
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(crate::text::csv_delimiter(text))
         .flexible(true)
         .from_reader(text.as_bytes());
 

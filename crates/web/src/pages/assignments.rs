@@ -162,24 +162,8 @@ pub async fn show(
         })
         .collect();
 
-    let mut units: Vec<(i64, String)> = state
-        .store
-        .round_units(round.id)
-        .await?
-        .into_iter()
-        .map(|u| {
-            (
-                u.unit.0,
-                unit_names.get(&u.unit).cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
-    units.sort_by_cached_key(|(_, n)| chiso_core::text::collation_key(n));
-    let unit_id = q
-        .unit
-        .filter(|u| units.iter().any(|(id, _)| id == u))
-        .or_else(|| units.first().map(|(id, _)| *id))
-        .ok_or(WebError::NotFound)?;
+    let (units, unit_id) =
+        crate::pages::rounds::pick_unit(&state, round.id, &unit_names, q.unit).await?;
     let unit = UnitId(unit_id);
     let entry = framework
         .fields

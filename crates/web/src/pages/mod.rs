@@ -11,7 +11,7 @@ mod frameworks;
 pub(crate) mod grid;
 mod login;
 mod results;
-mod rounds;
+pub(crate) mod rounds;
 mod units;
 
 use crate::AppState;

@@ -241,6 +241,24 @@ async fn require_results(
     user.require(Action::ViewResults, Target::Province)
 }
 
+/// A round's data and the position of one unit in it, for those who may see that unit's results.
+async fn unit_data(
+    state: &AppState,
+    user: &CurrentUser,
+    round: i64,
+    unit: i64,
+    lang: Lang,
+) -> Result<(RoundData, usize), WebError> {
+    require_results(state, user, RoundId(round), Some(UnitId(unit))).await?;
+    let data = load_data(state, RoundId(round), lang).await?;
+    let u = data
+        .ids
+        .iter()
+        .position(|x| x.0 == unit)
+        .ok_or(WebError::NotFound)?;
+    Ok((data, u))
+}
+
 fn pct(value: Decimal, lang: Lang) -> String {
     chiso_core::format::points(value, lang)
 }
@@ -660,14 +678,8 @@ pub async fn unit(
     user: CurrentUser,
     Path((id, unit)): Path<(i64, i64)>,
 ) -> Result<UnitResultsPage, WebError> {
-    require_results(&state, &user, RoundId(id), Some(UnitId(unit))).await?;
     let lang = ctx.lang;
-    let data = load_data(&state, RoundId(id), lang).await?;
-    let u = data
-        .ids
-        .iter()
-        .position(|x| x.0 == unit)
-        .ok_or(WebError::NotFound)?;
+    let (data, u) = unit_data(&state, &user, id, unit, lang).await?;
     let results = compute(&data.layout, &data.scores);
     let r = &results.units()[u];
     let previous = previous_of(&state, &data, lang).await?;
@@ -859,14 +871,8 @@ pub async fn what_if(
     Path((id, unit)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    require_results(&state, &user, RoundId(id), Some(UnitId(unit))).await?;
     let lang = ctx.lang;
-    let data = load_data(&state, RoundId(id), lang).await?;
-    let u = data
-        .ids
-        .iter()
-        .position(|x| x.0 == unit)
-        .ok_or(WebError::NotFound)?;
+    let (data, u) = unit_data(&state, &user, id, unit, lang).await?;
     let results = compute(&data.layout, &data.scores);
     let mut page = what_if_page(ctx);
     let mut changes: Vec<(String, Points)> = Vec::new();
@@ -928,14 +934,8 @@ pub async fn target(
     Path((id, unit)): Path<(i64, i64)>,
     Form(form): Form<TargetForm>,
 ) -> Result<Response, WebError> {
-    require_results(&state, &user, RoundId(id), Some(UnitId(unit))).await?;
     let lang = ctx.lang;
-    let data = load_data(&state, RoundId(id), lang).await?;
-    let u = data
-        .ids
-        .iter()
-        .position(|x| x.0 == unit)
-        .ok_or(WebError::NotFound)?;
+    let (data, u) = unit_data(&state, &user, id, unit, lang).await?;
     let results = compute(&data.layout, &data.scores);
     let mut page = what_if_page(ctx);
     let t = form.target.trim();
@@ -1122,19 +1122,8 @@ pub async fn survey_form(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    let mut units: Vec<(i64, String)> = state
-        .store
-        .round_units(round.id)
-        .await?
-        .into_iter()
-        .map(|m| (m.unit.0, names.get(&m.unit).cloned().unwrap_or_default()))
-        .collect();
-    units.sort_by_cached_key(|(_, n)| chiso_core::text::collation_key(n));
-    let unit_id = q
-        .unit
-        .filter(|u| units.iter().any(|(x, _)| x == u))
-        .or_else(|| units.first().map(|(x, _)| *x))
-        .ok_or(WebError::NotFound)?;
+    let (units, unit_id) =
+        crate::pages::rounds::pick_unit(&state, round.id, &names, q.unit).await?;
     let stored: HashMap<String, chiso_store::results::SurveyPoint> = state
         .store
         .survey_points(round.id)

@@ -525,3 +525,26 @@ pub async fn reopen(
         state.config.secure_cookies(),
     ))
 }
+
+/// The units of a round by name (Vietnamese order), and the one asked for (else the first): the
+/// unit picker of the round's per-unit pages.
+pub(crate) async fn pick_unit(
+    state: &AppState,
+    round: RoundId,
+    names: &HashMap<chiso_core::ids::UnitId, String>,
+    asked: Option<i64>,
+) -> Result<(Vec<(i64, String)>, i64), WebError> {
+    let mut units: Vec<(i64, String)> = state
+        .store
+        .round_units(round)
+        .await?
+        .into_iter()
+        .map(|m| (m.unit.0, names.get(&m.unit).cloned().unwrap_or_default()))
+        .collect();
+    units.sort_by_cached_key(|(_, n)| chiso_core::text::collation_key(n));
+    let chosen = asked
+        .filter(|u| units.iter().any(|(x, _)| x == u))
+        .or_else(|| units.first().map(|(x, _)| *x))
+        .ok_or(WebError::NotFound)?;
+    Ok((units, chosen))
+}
