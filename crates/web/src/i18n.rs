@@ -421,6 +421,9 @@ texts! {
     results_lost_none: "Đơn vị đạt điểm tối đa ở mọi tiêu chí.", "The unit has full marks on every sub-criterion.";
     results_lost_points: "Điểm mất", "Points lost";
     results_item: "Tiêu chí", "Sub-criterion";
+    latest_results: "Kết quả gần nhất", "Latest results";
+    latest_top: "Dẫn đầu", "Leading";
+    latest_bottom: "Cuối bảng", "At the bottom";
     results_appraisal_sd: "Sai số thẩm định giả định (điểm)", "Assumed appraisal uncertainty (points)";
     results_external_link: "Kết quả các chỉ số do Trung ương công bố (PAR INDEX, SIPAS, PAPI, PCI, DTI)", "Indices published nationally (PAR INDEX, SIPAS, PAPI, PCI, DTI)";
     results_best: "Cao nhất", "Best";

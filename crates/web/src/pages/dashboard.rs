@@ -43,6 +43,7 @@ pub struct DashboardPage {
     activity: Vec<ActivityRow>,
     can_manage: bool,
     my_rounds: Vec<MyRound>,
+    latest: Option<crate::pages::results::LatestResults>,
 }
 
 /// The dashboard.
@@ -133,7 +134,13 @@ pub async fn show(
             });
         }
     }
+    let latest = if user.can(Action::ViewResults, Target::Province) {
+        crate::pages::results::latest(&state, ctx.lang).await?
+    } else {
+        None
+    };
     Ok(DashboardPage {
+        latest,
         my_rounds,
         departments: count(UnitType::Department),
         communes: count(UnitType::Commune),

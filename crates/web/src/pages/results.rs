@@ -1323,3 +1323,53 @@ pub async fn public_show(
         ctx,
     })
 }
+
+/// The latest results on the dashboard: where the province stands and who drags it down.
+pub struct LatestResults {
+    pub href: String,
+    pub name: String,
+    pub mean: String,
+    pub provisional: bool,
+    /// (name, published index) of the best three and the last three.
+    pub top: Vec<(String, String)>,
+    pub bottom: Vec<(String, String)>,
+}
+
+/// The most recent round with final scores for at least one unit, summarised.
+pub(crate) async fn latest(
+    state: &AppState,
+    lang: Lang,
+) -> Result<Option<LatestResults>, WebError> {
+    for r in state.store.list_rounds().await? {
+        if r.phase < chiso_core::round::phase::Phase::Appraisal2 {
+            continue;
+        }
+        let data = load_data(state, r.id, lang).await?;
+        if data.final_units == 0 {
+            continue;
+        }
+        let results = compute(&data.layout, &data.scores);
+        let stats = results.statistics(&data.bands);
+        let row = |&u: &usize| {
+            (
+                data.scores[u].name().to_string(),
+                pct(results.units()[u].published_index, lang),
+            )
+        };
+        let order = results.order();
+        let n = order.len();
+        return Ok(Some(LatestResults {
+            href: format!("/rounds/{}/results", r.id),
+            name: r.name,
+            mean: pct(published(stats.mean), lang),
+            provisional: data.final_units < n,
+            top: order.iter().take(3).map(row).collect(),
+            bottom: order
+                .iter()
+                .skip(n.saturating_sub(3).max(3))
+                .map(row)
+                .collect(),
+        }));
+    }
+    Ok(None)
+}

@@ -77,6 +77,12 @@ pub(crate) async fn finished_round(store: &Store) -> (i64, Vec<i64>) {
             ("2.1", p("1")),
         ],
     ];
+    // The round went through every phase to the end.
+    let mut phase = chiso_core::round::phase::Phase::Preparing;
+    while let Some(next) = phase.next() {
+        store.set_round_phase(round, phase, next, "", &by, now).await.unwrap();
+        phase = next;
+    }
     for (u, f) in ids.iter().zip(finals) {
         let f: Vec<(String, Option<Points>)> =
             f.into_iter().map(|(c, v)| (c.to_string(), v)).collect();
@@ -153,7 +159,9 @@ web_tests! {
 
         // Publishing: a viewer cannot; the admin freezes it under a decision, publicly.
         let mut thang = Client::new(app(db.store.clone()));
-        thang.login_demo("thang.ubnd").await;
+        let home = thang.login_demo("thang.ubnd").await;
+        // The vice-chair's dashboard shows where the province stands.
+        assert_eq!(home.texts("#latest-results table:first-of-type td:first-child")[0], "Sở Tư pháp");
         assert_eq!(thang.get(&format!("/rounds/{r}/results")).await.status, StatusCode::OK);
         thang.get(&format!("/rounds/{r}/results")).await;
         assert_eq!(thang.post(&format!("/rounds/{r}/results/publish"), &[("decision_number", "1/QĐ"), ("decision_date", "20/01/2026")]).await.status, StatusCode::FORBIDDEN);
