@@ -505,7 +505,8 @@ pub fn parse_csv(bytes: &[u8], choice: &Choice) -> Result<ParsedFile, Vec<Extern
         .from_reader(text.as_bytes());
     // Lines from byte offsets: the csv reader's own line count misses blank lines, and a
     // record's position may be where the blank lines before it start.
-    let line_at = |pos: Option<&csv::Position>| crate::text::csv_line(text, pos);
+    let mut lines = crate::text::CsvLines::new(text);
+    let mut line_at = |pos: Option<&csv::Position>| lines.at(pos);
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for record in reader.records() {

@@ -71,6 +71,8 @@ pub enum Action {
     ConcludeAppraisal,
     /// Read computed results and rankings before publication.
     ViewResults,
+    /// Read one's own unit's published results: where it lost points, what-if.
+    ViewOwnResults,
     /// Configure surveys and campaigns.
     ManageSurveys,
     /// Enter paper survey forms.
@@ -83,7 +85,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for exhaustive permission tests.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewDashboard,
         Action::ViewUnit,
         Action::ManageUnits,
@@ -96,6 +98,7 @@ impl Action {
         Action::Appraise,
         Action::ConcludeAppraisal,
         Action::ViewResults,
+        Action::ViewOwnResults,
         Action::ManageSurveys,
         Action::EnterSurveyResponses,
         Action::ManagePlans,
@@ -252,8 +255,14 @@ fn grant(role: Role, action: Action) -> Grant {
         (Role::Viewer | Role::Appraiser | Role::CouncilChair, ViewUnit | ViewResults) => Anywhere,
         (Role::Appraiser | Role::CouncilChair, Appraise) => Anywhere,
         (Role::CouncilChair, ConcludeAppraisal) => Anywhere,
-        (Role::FocalPoint, ViewUnit | EnterSelfAssessment | ReportTaskProgress) => OwnUnitOnly,
-        (Role::UnitLeader, ViewUnit | ApproveSelfAssessment | ReportTaskProgress) => OwnUnitOnly,
+        (
+            Role::FocalPoint,
+            ViewUnit | EnterSelfAssessment | ReportTaskProgress | ViewOwnResults,
+        ) => OwnUnitOnly,
+        (
+            Role::UnitLeader,
+            ViewUnit | ApproveSelfAssessment | ReportTaskProgress | ViewOwnResults,
+        ) => OwnUnitOnly,
         (Role::SurveyStaff, EnterSurveyResponses) => Anywhere,
         (Role::SurveyStaff, ViewUnit) => Anywhere,
         _ => No,
@@ -308,6 +317,7 @@ mod tests {
         Appraise                 --     --     --     -Y     -Y     --     --
         ConcludeAppraisal        --     --     --     --     -Y     --     --
         ViewResults              YY     --     --     YY     YY     YY     --
+        ViewOwnResults           --     Y-     Y-     --     --     --     --
         ManageSurveys            YY     --     --     --     --     --     --
         EnterSurveyResponses     YY     --     --     --     --     --     YY
         ManagePlans              YY     --     --     --     --     --     --

@@ -159,20 +159,48 @@ pub fn csv_delimiter(text: &str) -> u8 {
     }
 }
 
-/// The 1-based line of a CSV record in `text`, from its byte offset. The `csv` crate's own line
-/// count skips blank lines, so errors after one would name the wrong line.
-pub fn csv_line(text: &str, position: Option<&csv::Position>) -> u64 {
-    position.map_or(0, |p| {
-        let bytes = text.as_bytes();
+/// The 1-based lines of CSV records in `text`, from their byte offsets. The `csv` crate's own
+/// line count skips blank lines, so errors after one would name the wrong line. Records come in
+/// order, so counting goes on from the last one (linear in the file's size).
+pub struct CsvLines<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> CsvLines<'a> {
+    pub fn new(text: &'a str) -> CsvLines<'a> {
+        CsvLines {
+            bytes: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line a record (or an error) at `position` starts on; 0 when unknown.
+    pub fn at(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(p) = position else {
+            return 0;
+        };
+        let bytes = self.bytes;
         let mut end = usize::try_from(p.byte())
             .unwrap_or(usize::MAX)
             .min(bytes.len());
-        // A record's offset may point at the line break before it.
+        // A record's offset may point at the line breaks before it.
         while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
             end += 1;
         }
-        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-    })
+        if end < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += bytes[self.offset..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = end;
+        self.line
+    }
 }
 
 #[cfg(test)]
@@ -181,9 +209,10 @@ mod csv_line_tests {
     fn lines_count_blank_lines_and_crlf() {
         for text in ["a,b\n1,2\n\n\nx,y\n", "a,b\r\n1,2\r\n\r\n\r\nx,y\r\n"] {
             let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let mut lines = super::CsvLines::new(text);
             let lines: Vec<u64> = r
                 .records()
-                .map(|rec| super::csv_line(text, rec.unwrap().position()))
+                .map(|rec| lines.at(rec.unwrap().position()))
                 .collect();
             assert_eq!(lines, vec![2, 5], "{text:?}");
         }

@@ -149,6 +149,15 @@ impl Files {
             );
         if let Some(endpoint) = endpoint {
             let endpoint = endpoint.trim_end_matches('/');
+            // Keys belong in their own settings: a URL with them would be logged as the place.
+            let authority = endpoint
+                .split_once("://")
+                .map_or(endpoint, |(_, rest)| rest.split('/').next().unwrap_or(rest));
+            if authority.contains('@') {
+                return Err(StoreError::Files(
+                    "s3_endpoint must not contain credentials: use s3_access_key_id and s3_secret_access_key".into(),
+                ));
+            }
             if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
                 return Err(StoreError::Files(format!(
                     "s3_endpoint \"{endpoint}\": use http://HOST[:PORT] or https://HOST[:PORT]"

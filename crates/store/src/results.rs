@@ -277,6 +277,22 @@ impl Store {
         Ok(rows.into_iter().map(Publication::from).collect())
     }
 
+    /// Whether a round's results were published.
+    pub async fn is_published(&self, round: RoundId) -> Result<bool, StoreError> {
+        Ok(self.count_publications(round).await? > 0)
+    }
+
+    /// How many times a round's results were published.
+    pub async fn count_publications(&self, round: RoundId) -> Result<usize, StoreError> {
+        let n: i64 = read!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM published_results WHERE round_id = $1")
+                .bind(round.0)
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// One publication.
     pub async fn publication(&self, id: i64) -> Result<Publication, StoreError> {
         let row: Option<PublicationRow> = read!(self, |pool| {

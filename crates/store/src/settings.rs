@@ -29,4 +29,35 @@ impl Store {
         })?;
         Ok(())
     }
+
+    /// Sets a setting that decides results (a band scale), with an audit entry, in one
+    /// transaction.
+    pub async fn set_setting_audited(
+        &self,
+        key: &str,
+        value: &str,
+        by: &crate::audit::By,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let before = self.setting(key).await?;
+        transaction!(self, |tx| {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+            let entry = crate::audit::NewEntry::new(
+                now,
+                by,
+                "setting.set",
+                "setting",
+                key,
+                value.to_string(),
+            )
+            .before(&serde_json::json!({ "value": before }))
+            .after(&serde_json::json!({ "value": value }));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
 }

@@ -367,6 +367,7 @@ texts! {
     assign_named_list: "Các lĩnh vực đã phân công riêng", "Fields with named accounts";
     assign_named_none: "Chưa phân công riêng lĩnh vực nào: mọi lĩnh vực theo mặc định.", "No field has named accounts: every field follows the default.";
     assign_bad_account: "Tài khoản không hợp lệ hoặc không có vai trò cần thiết", "Account unknown, inactive or without the needed role";
+    assign_competitor: "Không phân công cán bộ của một đơn vị khác cùng được đánh giá trong đợt này", "Staff of another unit assessed in this round cannot be named";
     assign_bad_field: "Lĩnh vực không có trong bộ chỉ số của đợt", "The round's framework has no such field";
     not_a_number: "không phải là số", "is not a number";
     results: "Kết quả", "Results";
@@ -421,6 +422,8 @@ texts! {
     results_lost_none: "Đơn vị đạt điểm tối đa ở mọi tiêu chí.", "The unit has full marks on every sub-criterion.";
     results_lost_points: "Điểm mất", "Points lost";
     results_item: "Tiêu chí", "Sub-criterion";
+    results_publish_survey_missing: "tiêu chí điều tra XHH chưa có điểm. Nhập điểm điều tra, hoặc đánh dấu \"Công bố khi chưa đủ điểm điều tra\" nếu đúng là như vậy.", "survey items have no survey points. Enter them, or tick \"Publish without all survey points\" if that is intended.";
+    results_publish_without_survey: "Công bố khi chưa đủ điểm điều tra XHH (các tiêu chí thiếu tính 0 điểm)", "Publish without all survey points (missing items count as 0)";
     latest_results: "Kết quả gần nhất", "Latest results";
     latest_top: "Dẫn đầu", "Leading";
     latest_bottom: "Cuối bảng", "At the bottom";

@@ -214,6 +214,7 @@ pub fn parse_table(bytes: &[u8], max: Points) -> Result<Vec<TableRow>, Vec<Table
         .delimiter(crate::text::csv_delimiter(text))
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut lines = crate::text::CsvLines::new(text);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -276,14 +277,14 @@ pub fn parse_table(bytes: &[u8], max: Points) -> Result<Vec<TableRow>, Vec<Table
             Ok(r) => r,
             Err(e) => {
                 errors.push(TableError {
-                    line: crate::text::csv_line(text, e.position()),
+                    line: lines.at(e.position()),
                     column: None,
                     kind: TableErrorKind::Malformed(e.to_string()),
                 });
                 continue;
             }
         };
-        let line = crate::text::csv_line(text, record.position());
+        let line = lines.at(record.position());
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

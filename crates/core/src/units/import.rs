@@ -228,6 +228,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
         .delimiter(crate::text::csv_delimiter(text))
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut lines = crate::text::CsvLines::new(text);
 
     let mut errors = Vec::new();
     let headers = match reader.headers() {
@@ -274,7 +275,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = crate::text::csv_line(text, e.position());
+                let line = lines.at(e.position());
                 errors.push(ImportError {
                     line,
                     column: None,
@@ -283,7 +284,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<ImportError>> {
                 continue;
             }
         };
-        let line = crate::text::csv_line(text, record.position());
+        let line = lines.at(record.position());
         let cell = |name: &str| -> String {
             index
                 .get(name)

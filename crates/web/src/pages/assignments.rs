@@ -165,6 +165,7 @@ pub async fn show(
     let (units, unit_id) =
         crate::pages::rounds::pick_unit(&state, round.id, &unit_names, q.unit).await?;
     let unit = UnitId(unit_id);
+    let members: BTreeSet<i64> = units.iter().map(|(id, _)| *id).collect();
     let entry = framework
         .fields
         .iter()
@@ -211,9 +212,10 @@ pub async fn show(
                         checked: named.contains(&a.id),
                     })
                     .collect(),
+                // Never a competitor: staff of another unit assessed in the same round.
                 others: focal_accounts
                     .iter()
-                    .filter(|a| !near(a))
+                    .filter(|a| !near(a) && !members.contains(&a.unit.0))
                     .map(|a| Choice {
                         id: a.id.0,
                         label: label(a, &unit_names),
@@ -357,6 +359,23 @@ pub async fn set_entry(
     state.store.round_unit(RoundId(id), UnitId(unit)).await?;
     field_of_round(&state, &ctx, RoundId(id), &field).await?;
     let accounts = accounts_of(&state, &ctx, &pairs, Role::FocalPoint).await?;
+    // Staff of another unit assessed in the same round would be entering a competitor's scores.
+    let members: BTreeSet<UnitId> = state
+        .store
+        .round_units(RoundId(id))
+        .await?
+        .into_iter()
+        .map(|m| m.unit)
+        .collect();
+    for a in &accounts {
+        let account = state.store.account(*a).await?;
+        if account.unit != UnitId(unit) && members.contains(&account.unit) {
+            return Err(WebError::BadRequest(format!(
+                "{}: {}",
+                ctx.t.assign_competitor, account.username
+            )));
+        }
+    }
     state
         .store
         .set_entry_assignment(

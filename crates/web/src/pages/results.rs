@@ -89,7 +89,17 @@ pub(crate) async fn load_data(
         na.entry(u).or_default().push(code);
     }
     let mut points: HashMap<UnitId, Vec<(String, Points)>> = HashMap::new();
+    let survey_leaf: BTreeSet<&str> = layout
+        .nodes()
+        .iter()
+        .filter(|n| n.kind == NodeKind::Survey)
+        .map(|n| n.code.as_str())
+        .collect();
     for s in state.store.round_scores(round.id).await? {
+        // Survey items take their points from the survey only.
+        if survey_leaf.contains(s.node.as_str()) {
+            continue;
+        }
         let p = match s.final_points {
             Some(f) => f,
             None => appraisal::standing(s.self_points, s.round1, s.round2),
@@ -221,8 +231,8 @@ fn changes(
     )
 }
 
-/// Who may see a round's results: those who view results province-wide; a unit's own staff see
-/// their own unit's page once the results are published.
+/// Who may see a round's results: those who view results province-wide; a unit's own staff
+/// see their own unit's page once the results are published.
 async fn require_results(
     state: &AppState,
     user: &CurrentUser,
@@ -233,8 +243,8 @@ async fn require_results(
         return Ok(());
     }
     if let Some(u) = unit
-        && user.can(Action::ViewUnit, Target::Unit(u))
-        && !state.store.publications(round).await?.is_empty()
+        && user.can(Action::ViewOwnResults, Target::Unit(u))
+        && state.store.is_published(round).await?
     {
         return Ok(());
     }
@@ -286,8 +296,12 @@ fn rank_change_text(change: i64, lang: Lang) -> String {
 
 /// Chart.js configuration as a JSON data island (drawn by /static/charts.js).
 fn chart_json(value: serde_json::Value) -> String {
-    // `</` cannot close the script element from inside the JSON.
-    value.to_string().replace("</", "<\\/")
+    // Nothing in the JSON can close or confuse the script element it sits in.
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn to_f64(d: Decimal) -> f64 {
@@ -312,7 +326,7 @@ pub async fn list(
     user.require(Action::ViewResults, Target::Province)?;
     let mut rounds = Vec::new();
     for r in state.store.list_rounds().await? {
-        let published = state.store.publications(r.id).await?.len();
+        let published = state.store.count_publications(r.id).await?;
         rounds.push((r.id.0, r.name, r.phase.label(ctx.lang), published));
     }
     Ok(ResultsListPage { ctx, rounds })
@@ -988,6 +1002,9 @@ pub struct PublishForm {
     decision_date: String,
     #[serde(default)]
     public: Option<String>,
+    /// Publishing although some survey items have no survey points (counted as 0).
+    #[serde(default)]
+    without_survey: Option<String>,
 }
 
 /// Freezes the round's results under the decision announcing them.
@@ -1011,6 +1028,12 @@ pub async fn publish(
     let data = load_data(&state, RoundId(id), Lang::Vi).await?;
     if data.final_units < data.scores.len() {
         return Err(WebError::BadRequest(ctx.t.results_not_final.to_string()));
+    }
+    if data.survey_missing > 0 && form.without_survey.is_none() {
+        return Err(WebError::BadRequest(format!(
+            "{} {}",
+            data.survey_missing, ctx.t.results_publish_survey_missing
+        )));
     }
     let results = compute(&data.layout, &data.scores);
     let snapshot = Snapshot::of(
@@ -1068,7 +1091,12 @@ pub async fn set_bands(
     let (_, framework) = state.store.framework(round.framework).await?;
     state
         .store
-        .set_setting(&bands_key(&framework.code), &scale.to_spec(Lang::Vi))
+        .set_setting_audited(
+            &bands_key(&framework.code),
+            &scale.to_spec(Lang::Vi),
+            &user.by(),
+            Utc::now(),
+        )
         .await?;
     Ok(redirect_with(
         &format!("/rounds/{id}/results"),
@@ -1262,11 +1290,14 @@ pub async fn public_list(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<PublicListPage, WebError> {
+    // A correction is a new publication: only the latest of each round is shown.
+    let mut seen = BTreeSet::new();
     let items = state
         .store
         .public_publications()
         .await?
         .into_iter()
+        .filter(|p| seen.insert(p.round))
         .filter_map(|p| {
             let s: Snapshot = serde_json::from_str(&p.snapshot).ok()?;
             Some((
@@ -1344,7 +1375,14 @@ pub(crate) async fn latest(
         if r.phase < chiso_core::round::phase::Phase::Appraisal2 {
             continue;
         }
-        let data = load_data(state, r.id, lang).await?;
+        let data = match load_data(state, r.id, lang).await {
+            Ok(d) => d,
+            Err(e) => {
+                // One broken round must not take the dashboard down.
+                tracing::warn!("results of round {} not shown: {e}", r.id);
+                continue;
+            }
+        };
         if data.final_units == 0 {
             continue;
         }

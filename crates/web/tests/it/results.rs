@@ -80,7 +80,10 @@ pub(crate) async fn finished_round(store: &Store) -> (i64, Vec<i64>) {
     // The round went through every phase to the end.
     let mut phase = chiso_core::round::phase::Phase::Preparing;
     while let Some(next) = phase.next() {
-        store.set_round_phase(round, phase, next, "", &by, now).await.unwrap();
+        store
+            .set_round_phase(round, phase, next, "", &by, now)
+            .await
+            .unwrap();
         phase = next;
     }
     for (u, f) in ids.iter().zip(finals) {
@@ -168,7 +171,12 @@ web_tests! {
         lan.get(&format!("/rounds/{r}/results")).await;
         let missing = lan.post(&format!("/rounds/{r}/results/publish"), &[("decision_number", ""), ("decision_date", "20/01/2026")]).await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-        let published = lan.post(&format!("/rounds/{r}/results/publish"), &[("decision_number", "125/QĐ-UBND"), ("decision_date", "20/01/2026"), ("public", "1")]).await;
+        // Survey points are missing for three units: publishing needs that said explicitly.
+        let unsure = lan.post(&format!("/rounds/{r}/results/publish"), &[("decision_number", "125/QĐ-UBND"), ("decision_date", "20/01/2026"), ("public", "1")]).await;
+        assert_eq!(unsure.status, StatusCode::BAD_REQUEST);
+        assert!(unsure.text(".error-message").starts_with("3 tiêu chí điều tra XHH"), "{}", unsure.body);
+        assert!(db.store.publications(RoundId(r)).await.unwrap().is_empty());
+        let published = lan.post(&format!("/rounds/{r}/results/publish"), &[("decision_number", "125/QĐ-UBND"), ("decision_date", "20/01/2026"), ("public", "1"), ("without_survey", "1")]).await;
         assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
         let pubs = db.store.publications(RoundId(r)).await.unwrap();
         assert_eq!(pubs.len(), 1);
@@ -182,6 +190,10 @@ web_tests! {
         // After publication the unit's own staff see their unit's page, not the others'.
         assert_eq!(minh.get(&own).await.status, StatusCode::OK);
         assert_eq!(minh.get(&snv).await.status, StatusCode::FORBIDDEN);
+        // Survey staff see units, not their results.
+        let mut mai = Client::new(app(db.store.clone()));
+        mai.login_demo("mai.dieutra").await;
+        assert_eq!(mai.get(&snv).await.status, StatusCode::FORBIDDEN);
         // A publication is immutable in storage.
         assert!(db.store.publish_results(RoundId(r), "x", chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), false, "{}", &By::system("t"), chrono::Utc::now()).await.is_ok());
         assert_eq!(anyone.get(&format!("/public/results/{}", pubs[0].id + 1)).await.status, StatusCode::NOT_FOUND, "a non-public publication is not shown");
