@@ -9,6 +9,7 @@ pub mod framework;
 pub mod ids;
 pub mod lang;
 pub mod password;
+pub mod plan;
 pub mod policy;
 pub mod results;
 pub mod roles;

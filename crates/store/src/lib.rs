@@ -24,6 +24,7 @@ pub mod assignments;
 pub mod entries;
 pub mod login_attempts;
 pub mod notifications;
+pub mod plans;
 pub mod results;
 pub mod rounds;
 mod search;

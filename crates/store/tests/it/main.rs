@@ -6,6 +6,7 @@ mod audit;
 mod external;
 mod frameworks;
 mod ledger;
+mod plans;
 mod s3;
 mod schema;
 mod sessions;

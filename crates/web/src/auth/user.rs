@@ -209,7 +209,7 @@ impl Ctx {
         }
         if can(Action::ManagePlans) || policy::allows(&actor, Action::ReportTaskProgress, own_unit)
         {
-            items.push(("/plans", t.nav_plans, false));
+            items.push(("/plans", t.nav_plans, true));
         }
         if can(Action::ManageSurveys) || can(Action::EnterSurveyResponses) {
             items.push(("/surveys", t.nav_surveys, false));

@@ -10,7 +10,8 @@ mod external;
 mod frameworks;
 pub(crate) mod grid;
 mod login;
-mod results;
+mod plans;
+pub(crate) mod results;
 pub(crate) mod rounds;
 mod units;
 
@@ -112,6 +113,28 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/rounds/{id}/results/units/{unit}/target",
             post(results::target),
+        )
+        .route("/plans", get(plans::list))
+        .route("/plans/{id}", get(plans::show).post(plans::save_meta))
+        .route("/plans/{id}/tasks", post(plans::add_task))
+        .route("/plans/{id}/kpis", post(plans::add_kpi))
+        .route(
+            "/plans/{id}/kpis/{kpi}/actuals",
+            post(plans::add_kpi_actual),
+        )
+        .route("/plans/{id}/tasks/{task}", get(plans::task))
+        .route("/plans/{id}/tasks/{task}/report", post(plans::report))
+        .route(
+            "/plans/{id}/tasks/{task}/extensions",
+            post(plans::request_extension),
+        )
+        .route(
+            "/plans/{id}/tasks/{task}/extensions/{ext}",
+            post(plans::decide_extension),
+        )
+        .route(
+            "/rounds/{id}/results/units/{unit}/draft-plan",
+            post(plans::draft_from_results),
         )
         .route("/public/results", get(results::public_list))
         .route("/public/results/{id}", get(results::public_show))

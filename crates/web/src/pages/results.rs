@@ -683,6 +683,7 @@ pub struct UnitResultsPage {
     trend_chart: String,
     band_names: Vec<String>,
     count: usize,
+    can_plan: bool,
 }
 
 /// A unit's results: fields, trend over the years, where points were lost, what-if.
@@ -845,6 +846,7 @@ pub async fn unit(
         trend_chart,
         band_names: data.bands.bands().iter().map(|b| b.label.clone()).collect(),
         count: data.scores.len(),
+        can_plan: user.can(Action::ManagePlans, Target::Province),
         ctx,
     })
 }

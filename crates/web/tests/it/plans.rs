@@ -1,0 +1,93 @@
+//! Plans over HTTP: a draft from a unit's lost points, issuing it, tasks with computed status,
+//! KPIs with actuals, progress reports by the lead unit, extension requests and decisions.
+
+use crate::app::{Client, app};
+use crate::web_tests;
+use axum::http::StatusCode;
+
+web_tests! {
+    async fn a_plan_is_drafted_from_results_issued_and_tracked_to_done(db) {
+        let (r, ids) = crate::results::finished_round(&db.store).await;
+        let mut lan = Client::new(app(db.store.clone()));
+        lan.login_demo("lan.noivu").await;
+        let unit_page = lan.get(&format!("/rounds/{r}/results/units/{}", ids[1])).await;
+        assert_eq!(unit_page.count("#draft-plan-form"), 1);
+        let drafted = lan.post(&format!("/rounds/{r}/results/units/{}/draft-plan", ids[1]), &[]).await;
+        assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+        let plan_url = drafted.location.clone().unwrap();
+        let page = lan.get(&plan_url).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        // A goal per field and a task per sub-criterion below its maximum, most lost first.
+        assert_eq!(page.count("#plan-goals tbody tr"), 2);
+        assert_eq!(page.count("#plan-tasks tbody tr"), 4);
+        assert!(page.texts("#plan-tasks tbody tr:first-child td")[0].contains("2.3"));
+        assert!(page.text("#plan-state").starts_with("Dự thảo"));
+        // Sở Nội vụ carries out its own plan; its field 2 tasks are helped by the field's lead.
+        let first = page.texts("#plan-tasks tbody tr:first-child td");
+        assert_eq!(first[2], "Sở Nội vụ");
+        assert_eq!(first[3], "Văn phòng Ủy ban nhân dân tỉnh");
+
+        // Issuing needs a number and a date.
+        let id = plan_url.trim_start_matches("/plans/").to_string();
+        let title = "Kế hoạch nâng cao Chỉ số CCHC năm 2026 của Sở Nội vụ";
+        let bad = lan.post(&plan_url, &[("title", title), ("year", "2026"), ("number", ""), ("decision_date", ""), ("issuer", "Sở Nội vụ"), ("issue", "1")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let ok = lan.post(&plan_url, &[("title", title), ("year", "2026"), ("number", "15/KH-SNV"), ("decision_date", "15/01/2026"), ("issuer", "Sở Nội vụ"), ("issue", "1")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let page = lan.get(&plan_url).await;
+        assert!(page.text("#plan-state").starts_with("Đã ban hành — 15/KH-SNV, 15/01/2026"), "{}", page.text("#plan-state"));
+
+        // Tasks for Sở Tư pháp: one already past its deadline, one due later this year.
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id.0.to_string();
+        let year = chrono::Datelike::year(&chiso_core::format::vietnam_day(chrono::Utc::now()));
+        let past = format!("30/06/{}", year - 1);
+        let later = format!("{}", year + 1);
+        assert_eq!(lan.post(&format!("{plan_url}/tasks"), &[("text", "Rà soát văn bản QPPL"), ("field_code", "1"), ("lead_unit", &stp), ("deadline", &past), ("output", "Báo cáo rà soát")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.post(&format!("{plan_url}/tasks"), &[("text", "Số hóa hồ sơ"), ("field_code", "2"), ("lead_unit", &stp), ("deadline", &later)]).await.status, StatusCode::SEE_OTHER);
+        let bad = lan.post(&format!("{plan_url}/tasks"), &[("text", "x"), ("deadline", "sớm")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let page = lan.get(&plan_url).await;
+        assert_eq!(page.count("#plan-tasks tbody tr.task-overdue"), 1);
+        assert!(page.text("#plan-tally").contains("Quá hạn: 1"), "{}", page.text("#plan-tally"));
+        let tasks = db.store.plan(chiso_store::plans::PlanId(id.parse().unwrap())).await.unwrap().tasks;
+        let (overdue, future) = (tasks[4].id, tasks[5].id);
+
+        // A KPI and its reported actual.
+        assert_eq!(lan.post(&format!("{plan_url}/kpis"), &[("text", "Hồ sơ TTHC giải quyết đúng hạn"), ("direction", "above"), ("target", "95"), ("unit_label", "%")]).await.status, StatusCode::SEE_OTHER);
+        let kpi = db.store.plan(chiso_store::plans::PlanId(id.parse().unwrap())).await.unwrap().kpis[0].id;
+        assert_eq!(lan.post(&format!("{plan_url}/kpis/{kpi}/actuals"), &[("period", "Quý I"), ("value", "96,5"), ("source", "Cổng DVC")]).await.status, StatusCode::SEE_OTHER);
+        assert!(lan.get(&plan_url).await.text(&format!("#kpi-{kpi}")).contains("96,5 % (Quý I) ✓ đạt"));
+
+        // Minh (Sở Tư pháp) sees the plan through its tasks, reports and closes the late one.
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        assert_eq!(minh.get("/plans").await.count("#plans tbody tr"), 1);
+        let task_url = format!("{plan_url}/tasks/{overdue}");
+        minh.get(&task_url).await;
+        assert_eq!(minh.post(&format!("{task_url}/report"), &[("text", "Đã rà soát 45 văn bản"), ("done", "1"), ("done_on", &format!("15/07/{}", year - 1))]).await.status, StatusCode::SEE_OTHER);
+        let t = minh.get(&task_url).await;
+        assert!(t.text("#task-status").starts_with("Hoàn thành quá hạn"), "{}", t.text("#task-status"));
+        assert_eq!(t.count("#task-updates li"), 1);
+        // He asks for more time on the other; Lan approves; the deadline moves.
+        let other = format!("{plan_url}/tasks/{future}");
+        minh.get(&other).await;
+        assert_eq!(minh.post(&format!("{other}/extensions"), &[("until", &format!("31/03/{}", year + 2)), ("reason", "Chờ hướng dẫn của Bộ")]).await.status, StatusCode::SEE_OTHER);
+        let ext = db.store.task(future).await.unwrap().2[0].id;
+        lan.get(&other).await;
+        // Refusing needs a note; approving moves the deadline.
+        assert_eq!(lan.post(&format!("{other}/extensions/{ext}"), &[("approve", "0"), ("note", "")]).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(minh.post(&format!("{other}/extensions/{ext}"), &[("approve", "1"), ("note", "")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(lan.post(&format!("{other}/extensions/{ext}"), &[("approve", "1"), ("note", "Đồng ý")]).await.status, StatusCode::SEE_OTHER);
+        assert!(lan.get(&other).await.body.contains(&format!("→ 31/03/{}", year + 2)));
+        // A unit with no task in the plan does not see it.
+        let mut thu = Client::new(app(db.store.clone()));
+        thu.login_demo("thu.tanlap").await;
+        assert_eq!(thu.get(&plan_url).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(thu.get("/plans").await.count("#plans tbody tr"), 0);
+        // Every change is in the audit log.
+        let log = db.store.audit_entries(&chiso_store::audit::Filter { entity: Some("plan".into()), limit: 50, ..Default::default() }).await.unwrap();
+        for action in ["plan.create", "plan.issue", "plan.task_add", "plan.kpi_add", "plan.kpi_actual", "plan.task_update", "plan.task_done", "plan.extension_request", "plan.extension_decision"] {
+            assert!(log.iter().any(|e| e.action == action), "{action}");
+        }
+    }
+}
