@@ -349,6 +349,7 @@ async fn open_demo_rounds(store: &chiso_store::Store) -> Result<(), Failure> {
     };
     let by = chiso_store::audit::By::system("demo");
     finished_demo_round(store, today).await?;
+    demo_plans(store, today).await?;
     for (code, name) in [
         (
             "par-department",
@@ -743,6 +744,169 @@ async fn finished_demo_round(
     println!(
         "Demo round finished last year: {name} ({} units).",
         units.len()
+    );
+    Ok(())
+}
+
+/// Last year's plan of the demo province (partly done, some overdue) and this year's (under
+/// way), with tasks for the lead departments, KPIs with reported values and one extension
+/// request waiting for the administrator.
+async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Result<(), Failure> {
+    use chiso_core::plan::{Deadline, Direction};
+    use chiso_store::plans::{Goal, NewTask, PlanMeta};
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    let by = chiso_store::audit::By::system("demo");
+    let now = chrono::Utc::now();
+    let day = |d: chrono::NaiveDate, n: i64| d + chrono::Duration::days(n);
+    let unit = |code: &'static str| async move {
+        store
+            .unit_by_code(code)
+            .await
+            .map_err(|e| Failure::env(e.to_string()))?
+            .map(|u| u.id)
+            .ok_or_else(|| Failure::env(format!("demo unit {code}")))
+    };
+    let province = unit(chiso_core::demo::PROVINCE_CODE).await?;
+    let fields: Vec<(String, String)> = match store
+        .latest_framework("par-province", 2024)
+        .await
+        .map_err(env)?
+    {
+        Some((_, f)) => f
+            .fields
+            .iter()
+            .map(|n| (n.code.clone(), n.name.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    for (reference, number) in [(day(today, -365), "45/KH-UBND"), (today, "112/KH-UBND")] {
+        let year = chrono::Datelike::year(&reference);
+        let mut tasks = Vec::new();
+        for t in chiso_core::demo::plan_tasks() {
+            let mut cooperators = Vec::new();
+            for c in t.cooperators {
+                cooperators.push(unit(c).await?);
+            }
+            tasks.push(NewTask {
+                text: t.text.to_string(),
+                field_code: t.field.to_string(),
+                node_codes: Vec::new(),
+                lead_unit: Some(unit(t.lead).await?),
+                cooperators,
+                deadline: match t.due {
+                    Some(n) => Deadline::Date {
+                        date: day(reference, n),
+                    },
+                    None => Deadline::Ongoing,
+                },
+                output: t.output.to_string(),
+                expected_points: None,
+            });
+        }
+        let goals: Vec<Goal> = fields
+            .iter()
+            .map(|(code, name)| Goal {
+                field_code: code.clone(),
+                field_name: name.clone(),
+                target_percent: Some(rust_decimal::Decimal::from(90)),
+                target_group: "Nhóm A (mẫu)".into(),
+                ..Default::default()
+            })
+            .collect();
+        let meta = PlanMeta {
+            unit: province,
+            year,
+            title: format!(
+                "Kế hoạch nâng cao Chỉ số cải cách hành chính tỉnh Minh Sơn năm {year} (dữ liệu mẫu)"
+            ),
+            number: number.into(),
+            decision_date: Some(day(reference, -200)),
+            issuer: "UBND tỉnh Minh Sơn".into(),
+        };
+        let id = store
+            .create_plan(&meta, "manual", None, &goals, &tasks, &by, now)
+            .await
+            .map_err(env)?;
+        store.issue_plan(id, &by, now).await.map_err(env)?;
+        let plan = store.plan(id).await.map_err(env)?;
+        for (task, sample) in plan.tasks.iter().zip(chiso_core::demo::plan_tasks()) {
+            let lead =
+                chiso_store::audit::By::system(&format!("dau-moi.{}", sample.lead.to_lowercase()));
+            if let Some(done) = sample.done {
+                store
+                    .add_task_update(
+                        task.id,
+                        task.task.lead_unit.unwrap_or(province),
+                        "Đã hoàn thành, gửi kèm sản phẩm.",
+                        &lead,
+                        now,
+                    )
+                    .await
+                    .map_err(env)?;
+                store
+                    .set_task_done(task.id, Some(day(reference, done)), &lead, now)
+                    .await
+                    .map_err(env)?;
+            }
+        }
+        let kpi = store
+            .add_kpi(
+                id,
+                "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
+                Direction::Above,
+                rust_decimal::Decimal::from(95),
+                "%",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        for (period, value) in [("Quý I", "93.4"), ("Quý II", "96.1")] {
+            let v: rust_decimal::Decimal = value.parse().unwrap_or_default();
+            store
+                .add_kpi_actual(
+                    id,
+                    kpi,
+                    period,
+                    v,
+                    "Hệ thống thông tin giải quyết TTHC tỉnh (mẫu)",
+                    &by,
+                    now,
+                )
+                .await
+                .map_err(env)?;
+        }
+        store
+            .add_kpi(
+                id,
+                "Văn bản điện tử được ký số",
+                Direction::AtLeast,
+                rust_decimal::Decimal::from(100),
+                "%",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        if reference == today {
+            // An overdue inspection task asks for more time.
+            if let Some(t) = plan.tasks.get(1) {
+                store
+                    .request_extension(
+                        t.id,
+                        day(today, 30),
+                        "Chờ kết quả kiểm tra của đoàn liên ngành.",
+                        &chiso_store::audit::By::system("dau-moi.snv"),
+                        now,
+                    )
+                    .await
+                    .map_err(env)?;
+            }
+        }
+    }
+    println!(
+        "Demo plans: last year's and this year's, {} tasks each.",
+        chiso_core::demo::plan_tasks().len()
     );
     Ok(())
 }

@@ -394,6 +394,119 @@ pub fn sample_entry(
     Some(e)
 }
 
+/// A task of the demo province's plans: what it asks, its field, lead and cooperating units (by
+/// code), its deadline in days from the plan's reference day, its output, and when it was done
+/// (days from the same day; `None` while not done).
+pub struct DemoTask {
+    pub text: &'static str,
+    pub field: &'static str,
+    pub lead: &'static str,
+    pub cooperators: &'static [&'static str],
+    /// Days from the reference day; `None` for ongoing work (thường xuyên).
+    pub due: Option<i64>,
+    pub output: &'static str,
+    pub done: Option<i64>,
+}
+
+/// The tasks of the demo province's plan to raise its index, in the shape of the seeds (lead
+/// department per field as in seed 001). With the reference day a year ago they make last
+/// year's plan, with it today this year's: some done on time, some late, some overdue, some in
+/// progress.
+pub fn plan_tasks() -> Vec<DemoTask> {
+    vec![
+        DemoTask {
+            text: "Ban hành Kế hoạch cải cách hành chính năm của tỉnh đúng thời hạn, đầy đủ nhiệm vụ, sản phẩm, thời hạn và cơ quan chủ trì.",
+            field: "1",
+            lead: "SNV",
+            cooperators: &["VP-UBND"],
+            due: Some(-150),
+            output: "Kế hoạch CCHC năm của UBND tỉnh",
+            done: Some(-160),
+        },
+        DemoTask {
+            text: "Kiểm tra công tác CCHC tại tối thiểu 30% cơ quan, đơn vị; xử lý 100% vấn đề phát hiện qua kiểm tra.",
+            field: "1",
+            lead: "SNV",
+            cooperators: &["STP", "VP-UBND"],
+            due: Some(-20),
+            output: "Báo cáo kết quả kiểm tra",
+            done: None,
+        },
+        DemoTask {
+            text: "Rà soát, hệ thống hóa văn bản quy phạm pháp luật do HĐND, UBND tỉnh ban hành; công bố danh mục văn bản hết hiệu lực.",
+            field: "2",
+            lead: "STP",
+            cooperators: &["VP-UBND"],
+            due: Some(-60),
+            output: "Quyết định công bố kết quả hệ thống hóa",
+            done: Some(-45),
+        },
+        DemoTask {
+            text: "Theo dõi thi hành pháp luật; kiểm tra văn bản QPPL sau khi ban hành, xử lý kịp thời văn bản trái pháp luật.",
+            field: "2",
+            lead: "STP",
+            cooperators: &[],
+            due: None,
+            output: "Báo cáo theo dõi thi hành pháp luật",
+            done: None,
+        },
+        DemoTask {
+            text: "Công khai đầy đủ, đúng hạn thủ tục hành chính trên Cơ sở dữ liệu quốc gia; nâng tỷ lệ hồ sơ giải quyết đúng hạn trên 95%.",
+            field: "3",
+            lead: "VP-UBND",
+            cooperators: &["SKHCN"],
+            due: Some(-90),
+            output: "Quyết định công bố danh mục TTHC",
+            done: Some(-95),
+        },
+        DemoTask {
+            text: "Số hóa hồ sơ, kết quả giải quyết TTHC còn hiệu lực; tỷ lệ số hóa đạt 100% hồ sơ tiếp nhận.",
+            field: "3",
+            lead: "VP-UBND",
+            cooperators: &["SKHCN", "STC"],
+            due: Some(45),
+            output: "Báo cáo kết quả số hóa",
+            done: None,
+        },
+        DemoTask {
+            text: "Sắp xếp tổ chức bộ máy các cơ quan chuyên môn sau hợp nhất; ban hành quy định chức năng, nhiệm vụ.",
+            field: "4",
+            lead: "SNV",
+            cooperators: &[],
+            due: Some(-120),
+            output: "Quyết định quy định chức năng, nhiệm vụ",
+            done: Some(-100),
+        },
+        DemoTask {
+            text: "Đánh giá, xếp loại công chức theo kết quả thực hiện nhiệm vụ; công khai kết quả tuyển dụng đúng quy định.",
+            field: "5",
+            lead: "SNV",
+            cooperators: &[],
+            due: Some(20),
+            output: "Báo cáo đánh giá, xếp loại",
+            done: None,
+        },
+        DemoTask {
+            text: "Giải ngân vốn đầu tư công đạt trên 95% kế hoạch được giao; công khai dự toán, quyết toán ngân sách.",
+            field: "6",
+            lead: "STC",
+            cooperators: &["SXD"],
+            due: Some(-10),
+            output: "Báo cáo giải ngân vốn đầu tư công",
+            done: None,
+        },
+        DemoTask {
+            text: "Nâng tỷ lệ văn bản điện tử được ký số, gửi nhận trên trục liên thông đạt 100%.",
+            field: "7",
+            lead: "SKHCN",
+            cooperators: &["VP-UBND"],
+            due: Some(-30),
+            output: "Báo cáo kết quả chuyển đổi số",
+            done: Some(-35),
+        },
+    ]
+}
+
 /// A demo unit's survey result for a survey item: points from a satisfaction ratio of 70–95 %
 /// (max × ratio, to two decimals) and the number of forms behind it (25–35, about the "30
 /// forms per department" of internal surveys).
