@@ -19,7 +19,8 @@ web_tests! {
         // Sections not built yet are announced without a link.
         assert!(page.texts("nav a").contains(&"Bộ chỉ số".to_string()));
         assert!(page.texts("nav a").contains(&"Kết quả".to_string()));
-        assert!(page.texts("nav .soon").contains(&"Kế hoạch".to_string()));
+        assert!(page.texts("nav a").contains(&"Kế hoạch".to_string()));
+        assert!(page.texts("nav .soon").contains(&"Điều tra XHH".to_string()));
     }
 
     async fn wrong_passwords_fail_and_then_lock(db) {
