@@ -6,6 +6,7 @@
 
 pub mod framework_file;
 pub mod framework_xlsx;
+pub mod plan_xlsx;
 pub mod sheet_rows;
 pub mod units;
 

@@ -18,14 +18,18 @@ pub enum Kind {
     DeadlineSoon,
     ReturnedForExplanation,
     AppraisalFinished,
+    TaskDueSoon,
+    TaskOverdue,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [
+    const ALL: [Kind; 6] = [
         Kind::RoundOpened,
         Kind::DeadlineSoon,
         Kind::ReturnedForExplanation,
         Kind::AppraisalFinished,
+        Kind::TaskDueSoon,
+        Kind::TaskOverdue,
     ];
 
     /// The stable code stored with the notice.
@@ -35,6 +39,8 @@ impl Kind {
             Kind::DeadlineSoon => "deadline",
             Kind::ReturnedForExplanation => "explanation",
             Kind::AppraisalFinished => "final",
+            Kind::TaskDueSoon => "task_due",
+            Kind::TaskOverdue => "task_overdue",
         }
     }
 
@@ -53,6 +59,10 @@ impl Kind {
                 "Appraisal round 1: explanations or evidence requested"
             }
             (Kind::AppraisalFinished, Lang::En) => "Appraisal finished: scores are final",
+            (Kind::TaskDueSoon, Lang::Vi) => "Nhiệm vụ kế hoạch còn 3 ngày đến hạn",
+            (Kind::TaskOverdue, Lang::Vi) => "Nhiệm vụ kế hoạch đã quá hạn",
+            (Kind::TaskDueSoon, Lang::En) => "A plan task is due in 3 days",
+            (Kind::TaskOverdue, Lang::En) => "A plan task is overdue",
         }
     }
 
@@ -158,6 +168,50 @@ pub async fn remind_deadlines(state: &AppState, today: NaiveDate) -> Result<u64,
                         due.map(chiso_core::format::date).unwrap_or_default()
                     ),
                     &format!("/rounds/{}/units/{}", r.id, ru.unit),
+                    Some(&key),
+                    Utc::now(),
+                )
+                .await?;
+        }
+    }
+    Ok(written)
+}
+
+/// Reminds the lead unit of each undone task of an issued plan three days before its deadline
+/// (an approved extension counted) and once when it becomes overdue. Each reminder is written
+/// once per account, whichever server runs this and however often.
+pub async fn remind_tasks(state: &AppState, today: NaiveDate) -> Result<u64, WebError> {
+    let mut written = 0;
+    for plan in state.store.plans().await? {
+        if plan.status != chiso_store::plans::PlanStatus::Issued {
+            continue;
+        }
+        for t in &plan.tasks {
+            let (Some(lead), None) = (t.task.lead_unit, t.done_on) else {
+                continue;
+            };
+            let Some(due) = t.extension_until.or_else(|| t.task.deadline.last_day()) else {
+                continue;
+            };
+            let kind = match (due - today).num_days() {
+                3 => Kind::TaskDueSoon,
+                d if d < 0 => Kind::TaskOverdue,
+                _ => continue,
+            };
+            let accounts = state.store.unit_account_ids(lead).await?;
+            let key = format!("{}:{}:{due}", kind.code(), t.id);
+            let text: String = t.task.text.chars().take(120).collect();
+            written += state
+                .store
+                .notify(
+                    &accounts,
+                    kind.code(),
+                    &format!(
+                        "{} · {text} · {}",
+                        plan.meta.title,
+                        chiso_core::format::date(due)
+                    ),
+                    &format!("/plans/{}/tasks/{}", plan.id.0, t.id),
                     Some(&key),
                     Utc::now(),
                 )

@@ -885,3 +885,59 @@ pub async fn draft_from_results(
         .await?;
     Ok(back(&state, &format!("/plans/{}", id.0)))
 }
+
+/// The plan's progress as an Excel workbook (tasks, counts per lead unit and per field).
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    use axum::response::IntoResponse;
+    let plan = state.store.plan(PlanId(id)).await?;
+    if !may_read(&user, &plan) {
+        user.require(Action::ManagePlans, Target::Province)?;
+    }
+    let names = unit_names(&state).await?;
+    let name = |u: &UnitId| names.get(u).cloned().unwrap_or_default();
+    let lines: Vec<chiso_reports::plan_xlsx::TaskLine> = plan
+        .tasks
+        .iter()
+        .map(|t| chiso_reports::plan_xlsx::TaskLine {
+            text: t.task.text.clone(),
+            field: t.task.field_code.clone(),
+            lead: t.task.lead_unit.map(|u| name(&u)).unwrap_or_default(),
+            cooperators: t
+                .task
+                .cooperators
+                .iter()
+                .map(name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            deadline: match t.extension_until {
+                Some(e) => format!("{} → {}", t.task.deadline.label(ctx.lang), fmt_date(e)),
+                None => t.task.deadline.label(ctx.lang),
+            },
+            status: task_status(t),
+            done_on: t.done_on,
+            output: t.task.output.clone(),
+        })
+        .collect();
+    let bytes =
+        chiso_reports::plan_xlsx::plan_workbook(&plan.meta.title, &lines, today(), ctx.lang)
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ke-hoach-{id}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

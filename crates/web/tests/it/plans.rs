@@ -79,6 +79,26 @@ web_tests! {
         assert_eq!(minh.post(&format!("{other}/extensions/{ext}"), &[("approve", "1"), ("note", "")]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(lan.post(&format!("{other}/extensions/{ext}"), &[("approve", "1"), ("note", "Đồng ý")]).await.status, StatusCode::SEE_OTHER);
         assert!(lan.get(&other).await.body.contains(&format!("→ 31/03/{}", year + 2)));
+        // Reminders go to the lead unit's accounts once: three days before the (extended)
+        // deadline, and when a task becomes overdue (the draft's own tasks are overdue by then).
+        let state = chiso_web::AppState::new(db.store.clone(), crate::app::test_config()).unwrap();
+        let due = chrono::NaiveDate::from_ymd_opt(year + 2, 3, 31).unwrap();
+        let before = due - chrono::Duration::days(3);
+        let accounts = db.store.unit_account_ids(chiso_core::ids::UnitId(stp.parse().unwrap())).await.unwrap().len() as u64;
+        assert!(chiso_web::notify::remind_tasks(&state, before).await.unwrap() >= accounts);
+        assert_eq!(chiso_web::notify::remind_tasks(&state, before).await.unwrap(), 0);
+        // A day after the deadline it is overdue: one more notice per account, once.
+        let late = due + chrono::Duration::days(1);
+        assert!(chiso_web::notify::remind_tasks(&state, late).await.unwrap() >= accounts);
+        assert_eq!(chiso_web::notify::remind_tasks(&state, late).await.unwrap(), 0);
+        let inbox = minh.get("/inbox").await.body;
+        assert!(inbox.contains("Nhiệm vụ kế hoạch còn 3 ngày đến hạn"), "{inbox}");
+        assert!(inbox.contains("Nhiệm vụ kế hoạch đã quá hạn"));
+        assert_eq!(inbox.matches("Số hóa hồ sơ").count(), 2, "one notice of each kind for the task");
+        // The progress workbook downloads for those who see the plan.
+        let xlsx = minh.get(&format!("{plan_url}/export.xlsx")).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.body.starts_with("PK"), "an xlsx (zip) file");
         // A unit with no task in the plan does not see it.
         let mut thu = Client::new(app(db.store.clone()));
         thu.login_demo("thu.tanlap").await;
