@@ -90,7 +90,11 @@ fn serve_demo_answers_and_a_demo_login_works() {
     // Last year's results are ranked with their survey points; two plans are tracked.
     let results = web.request("GET", "/rounds/1/results", None);
     assert_eq!(results.status, 200, "{}", results.body);
-    assert!(!results.body.contains("id=\"survey-missing\""), "{}", results.body);
+    assert!(
+        !results.body.contains("id=\"survey-missing\""),
+        "{}",
+        results.body
+    );
     assert_eq!(results.body.matches("<td class=\"num rank\">").count(), 20);
     let plans = web.request("GET", "/plans", None);
     assert_eq!(plans.body.matches("/KH-UBND").count(), 2, "{}", plans.body);
