@@ -25,6 +25,7 @@ pub mod entries;
 pub mod login_attempts;
 pub mod notifications;
 pub mod plans;
+pub mod reporting;
 pub mod results;
 pub mod rounds;
 mod search;

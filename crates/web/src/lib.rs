@@ -90,6 +90,9 @@ pub async fn serve(
                 if let Err(e) = notify::remind_tasks(&state, today).await {
                     tracing::warn!(error = %e, "could not write plan task reminders");
                 }
+                if let Err(e) = notify::remind_reports(&state, today).await {
+                    tracing::warn!(error = %e, "could not write report reminders");
+                }
             }
             if let Err(e) = notify::send_emails(&state).await {
                 tracing::warn!(error = %e, "could not send e-mail notices");

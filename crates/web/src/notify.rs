@@ -20,16 +20,18 @@ pub enum Kind {
     AppraisalFinished,
     TaskDueSoon,
     TaskOverdue,
+    ReportDueSoon,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 7] = [
         Kind::RoundOpened,
         Kind::DeadlineSoon,
         Kind::ReturnedForExplanation,
         Kind::AppraisalFinished,
         Kind::TaskDueSoon,
         Kind::TaskOverdue,
+        Kind::ReportDueSoon,
     ];
 
     /// The stable code stored with the notice.
@@ -41,6 +43,7 @@ impl Kind {
             Kind::AppraisalFinished => "final",
             Kind::TaskDueSoon => "task_due",
             Kind::TaskOverdue => "task_overdue",
+            Kind::ReportDueSoon => "report_due",
         }
     }
 
@@ -63,6 +66,8 @@ impl Kind {
             (Kind::TaskOverdue, Lang::Vi) => "Nhiệm vụ kế hoạch đã quá hạn",
             (Kind::TaskDueSoon, Lang::En) => "A plan task is due in 3 days",
             (Kind::TaskOverdue, Lang::En) => "A plan task is overdue",
+            (Kind::ReportDueSoon, Lang::Vi) => "Còn 3 ngày đến hạn gửi báo cáo định kỳ",
+            (Kind::ReportDueSoon, Lang::En) => "A periodic report is due in 3 days",
         }
     }
 
@@ -213,6 +218,46 @@ pub async fn remind_tasks(state: &AppState, today: NaiveDate) -> Result<u64, Web
                     ),
                     &format!("/plans/{}/tasks/{}", plan.id.0, t.id),
                     Some(&key),
+                    Utc::now(),
+                )
+                .await?;
+        }
+    }
+    Ok(written)
+}
+
+/// Reminds the units that have not sent a periodic report three days before it is due, once.
+pub async fn remind_reports(state: &AppState, today: NaiveDate) -> Result<u64, WebError> {
+    use chrono::Datelike;
+    let mut written = 0;
+    let soon = today + chrono::Duration::days(3);
+    let calendar = state.store.report_calendar(soon.year()).await?;
+    let sent: std::collections::HashSet<(i64, UnitId)> = state
+        .store
+        .report_submissions(soon.year())
+        .await?
+        .into_iter()
+        .map(|s| (s.entry, s.unit))
+        .collect();
+    for e in calendar.iter().filter(|e| e.due == soon) {
+        let units = state
+            .store
+            .find_units(&chiso_store::units::UnitFilter {
+                unit_type: Some(e.unit_type),
+                active_on: Some(e.due),
+                ..Default::default()
+            })
+            .await?;
+        for u in units.iter().filter(|u| !sent.contains(&(e.id, u.id))) {
+            let accounts = state.store.unit_account_ids(u.id).await?;
+            written += state
+                .store
+                .notify(
+                    &accounts,
+                    Kind::ReportDueSoon.code(),
+                    &format!("{} · {}", e.title, chiso_core::format::date(e.due)),
+                    &format!("/reports?year={}", e.year),
+                    Some(&format!("report_due:{}:{}", e.id, u.id)),
                     Utc::now(),
                 )
                 .await?;

@@ -5,6 +5,7 @@
 pub mod deadline;
 pub mod draft;
 pub mod kpi;
+pub mod reporting;
 pub mod status;
 
 pub use deadline::Deadline;

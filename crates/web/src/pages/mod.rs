@@ -11,6 +11,7 @@ mod frameworks;
 pub(crate) mod grid;
 mod login;
 mod plans;
+mod reporting;
 pub(crate) mod results;
 pub(crate) mod rounds;
 mod units;
@@ -115,6 +116,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(results::target),
         )
         .route("/plans", get(plans::list))
+        .route("/reports", get(reporting::show))
+        .route("/reports/calendar", post(reporting::add_entry))
+        .route("/reports/{entry}/submit", post(reporting::submit))
+        .route("/reports/{entry}/units/{unit}/file", get(reporting::file))
         .route("/plans/{id}", get(plans::show).post(plans::save_meta))
         .route("/plans/{id}/tasks", post(plans::add_task))
         .route("/plans/{id}/export.xlsx", get(plans::export))

@@ -241,8 +241,23 @@ impl Client {
         filename: &str,
         content: &[u8],
     ) -> Page {
+        self.upload_with(path, &[], field, filename, content).await
+    }
+
+    /// A multipart form with text fields and one file.
+    pub async fn upload_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        field: &str,
+        filename: &str,
+        content: &[u8],
+    ) -> Page {
         let boundary = "chisoboundary7MA4YWxk";
         let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
         body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
         body.extend_from_slice(content);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());

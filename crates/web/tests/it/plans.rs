@@ -111,3 +111,53 @@ web_tests! {
         }
     }
 }
+
+web_tests! {
+    async fn units_send_periodic_reports_and_doha_sees_the_on_time_rate(db) {
+        let mut lan = Client::new(app(db.store.clone()));
+        lan.login_demo("lan.noivu").await;
+        let today = chiso_core::format::vietnam_day(chrono::Utc::now());
+        let year = chrono::Datelike::year(&today);
+        let past = chiso_core::format::date(today - chrono::Duration::days(2));
+        let soon = chiso_core::format::date(today + chrono::Duration::days(10));
+        lan.get("/reports").await;
+        assert_eq!(lan.post("/reports/calendar", &[("title", "Báo cáo CCHC quý I"), ("unit_type", "department"), ("due", &past)]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.post("/reports/calendar", &[("title", "Báo cáo CCHC 6 tháng"), ("unit_type", "department"), ("due", &soon)]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.post("/reports/calendar", &[("title", ""), ("unit_type", "department"), ("due", &soon)]).await.status, StatusCode::BAD_REQUEST);
+        let calendar = db.store.report_calendar(chrono::Datelike::year(&(today - chrono::Duration::days(2)))).await.unwrap();
+        let q1 = calendar.iter().find(|e| e.title.contains("quý I")).unwrap().id;
+
+        // Minh sends the quarterly report (late: it was due two days ago) with its signed PDF.
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        let page = minh.get("/reports").await;
+        assert!(page.text(&format!("#report-{q1}")).contains("Chưa gửi (quá hạn)"), "{}", page.body);
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+        let sent = minh.upload_with(&format!("/reports/{q1}/submit"), &[("summary", "Báo cáo quý I đã ký")], "file", "bao-cao-quy-1.pdf", pdf).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let page = minh.get(&format!("/reports?year={year}")).await;
+        assert!(page.text(&format!("#report-{q1}")).contains("Muộn"), "{}", page.text(&format!("#report-{q1}")));
+        // A commune official does not see department reports, and cannot send them.
+        let mut thu = Client::new(app(db.store.clone()));
+        thu.login_demo("thu.tanlap").await;
+        assert_eq!(thu.get("/reports").await.count("#report-calendar tbody tr"), 0);
+        assert_eq!(thu.upload_with(&format!("/reports/{q1}/submit"), &[("summary", "x")], "file", "a.pdf", pdf).await.status, StatusCode::NOT_FOUND);
+
+        // Three days before the six-month report is due, every department that has not sent it
+        // is reminded, once.
+        let state = chiso_web::AppState::new(db.store.clone(), crate::app::test_config()).unwrap();
+        let reminded = chiso_web::notify::remind_reports(&state, today + chrono::Duration::days(7)).await.unwrap();
+        assert_eq!(reminded, 6, "every account of the departments that have accounts (Sở Nội vụ 3, Sở Tư pháp 2, Văn phòng UBND 1)");
+        assert_eq!(chiso_web::notify::remind_reports(&state, today + chrono::Duration::days(7)).await.unwrap(), 0);
+        assert!(minh.get("/inbox").await.body.contains("Còn 3 ngày đến hạn gửi báo cáo định kỳ"));
+        // DOHA sees who sent what and the on-time rate; the unit's file downloads.
+        let page = lan.get(&format!("/reports?year={year}&entry={q1}")).await;
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id.0;
+        assert!(page.text(&format!("#unit-{stp}")).contains("Muộn"));
+        assert_eq!(page.text(&format!("#rate-{stp} td.num")), "0,00 %", "its only due report was late");
+        // (Each test app keeps files in a folder of its own: read it through the sender's.)
+        let file = minh.get(&format!("/reports/{q1}/units/{stp}/file")).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert!(file.body.starts_with("%PDF"));
+    }
+}
