@@ -5,6 +5,7 @@
 
 mod config;
 mod framework;
+mod plan;
 mod results;
 mod units;
 
@@ -58,6 +59,11 @@ enum Command {
     Results {
         #[command(subcommand)]
         command: results::ResultsCommand,
+    },
+    /// Improvement plans: read a plan document into its structure (no database needed).
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
     },
     /// The audit trail.
     Audit {
@@ -136,6 +142,15 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Plan { command } => {
+            return match plan::run(command) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => {
+                    eprintln!("chiso: {}", f.message);
+                    ExitCode::from(f.code)
+                }
+            };
+        }
         command => Cli { command, ..cli },
     };
     let settings = match Settings::load(cli.config.as_deref(), cli.db.clone()) {
@@ -196,6 +211,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             result
         }
         Command::Results { command } => results::run(command),
+        Command::Plan { command } => plan::run(command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -824,7 +840,7 @@ async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Res
             issuer: "UBND tỉnh Minh Sơn".into(),
         };
         let id = store
-            .create_plan(&meta, "manual", None, &goals, &tasks, &by, now)
+            .create_plan(&meta, "manual", None, &goals, &[], &tasks, &by, now)
             .await
             .map_err(env)?;
         store.issue_plan(id, &by, now).await.map_err(env)?;

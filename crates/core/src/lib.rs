@@ -10,6 +10,7 @@ pub mod ids;
 pub mod lang;
 pub mod password;
 pub mod plan;
+pub mod plan_import;
 pub mod policy;
 pub mod results;
 pub mod roles;

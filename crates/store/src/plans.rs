@@ -85,6 +85,15 @@ pub struct NewTask {
     pub expected_points: Option<Points>,
 }
 
+/// A KPI as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKpi {
+    pub text: String,
+    pub direction: Direction,
+    pub target: Decimal,
+    pub unit_label: String,
+}
+
 /// A stored task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
@@ -282,10 +291,15 @@ impl Store {
         source: &str,
         round: Option<RoundId>,
         goals: &[Goal],
+        kpis: &[NewKpi],
         tasks: &[NewTask],
         by: &By,
         now: DateTime<Utc>,
     ) -> Result<PlanId, StoreError> {
+        let kpi_targets: Vec<i64> = kpis
+            .iter()
+            .map(|k| scaled(k.target))
+            .collect::<Result<_, _>>()?;
         let goal_values: Vec<[Option<i64>; 8]> = goals
             .iter()
             .map(|g| -> Result<[Option<i64>; 8], StoreError> {
@@ -345,8 +359,20 @@ impl Store {
             for t in tasks {
                 insert_task!(tx, id, t, now);
             }
+            for (k, target) in kpis.iter().zip(&kpi_targets) {
+                sqlx::query(
+                    "INSERT INTO plan_kpis (plan_id, text, direction, target, unit_label) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(&k.text)
+                .bind(k.direction.code())
+                .bind(*target)
+                .bind(&k.unit_label)
+                .execute(&mut *tx)
+                .await?;
+            }
             let entry = NewEntry::new(now, by, "plan.create", "plan", id, meta.title.clone())
-                .after(&serde_json::json!({ "source": source, "goals": goals.len(), "tasks": tasks.len() }));
+                .after(&serde_json::json!({ "source": source, "goals": goals.len(), "kpis": kpis.len(), "tasks": tasks.len() }));
             record_audit!(tx, entry);
             id
         });

@@ -4,6 +4,7 @@ mod audit;
 mod evidence;
 mod framework;
 mod http;
+mod plan;
 mod results;
 mod servers;
 mod units;

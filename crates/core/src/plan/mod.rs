@@ -4,6 +4,7 @@
 
 pub mod deadline;
 pub mod draft;
+pub mod imported;
 pub mod kpi;
 pub mod reporting;
 pub mod status;

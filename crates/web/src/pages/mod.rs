@@ -10,6 +10,7 @@ mod external;
 mod frameworks;
 pub(crate) mod grid;
 mod login;
+mod plan_import;
 mod plans;
 mod reporting;
 pub(crate) mod results;
@@ -116,6 +117,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(results::target),
         )
         .route("/plans", get(plans::list))
+        .route(
+            "/plans/import",
+            get(plan_import::form).post(plan_import::upload),
+        )
+        .route("/plans/import/save", post(plan_import::save))
         .route("/reports", get(reporting::show))
         .route("/reports/calendar", post(reporting::add_entry))
         .route("/reports/{entry}/submit", post(reporting::submit))

@@ -878,6 +878,7 @@ pub async fn draft_from_results(
             "draft_from_results",
             Some(data.round.id),
             &goals,
+            &[],
             &tasks,
             &user.by(),
             Utc::now(),

@@ -216,6 +216,19 @@ impl Client {
         self.post_raw(path, &all, &[]).await
     }
 
+    /// Posts owned field pairs (a whole form as a browser would), with the CSRF token if absent.
+    pub async fn post_pairs(&mut self, path: &str, fields: &[(String, String)]) -> Page {
+        let mut all: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let token = self.csrf.clone().unwrap_or_default();
+        if !fields.iter().any(|(k, _)| k == "_csrf") {
+            all.push(("_csrf", &token));
+        }
+        self.post_raw(path, &all, &[]).await
+    }
+
     /// Posts exactly these fields with extra headers.
     pub async fn post_raw(
         &mut self,

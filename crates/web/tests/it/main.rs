@@ -8,6 +8,7 @@ mod browser;
 mod external;
 mod frameworks;
 mod pages;
+mod plan_import;
 mod plans;
 mod results;
 mod rounds;
