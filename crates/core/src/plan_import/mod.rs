@@ -84,6 +84,38 @@ fn line_list(lines: &[usize]) -> String {
     }
 }
 
+/// Tasks "theo Phụ lục gửi kèm" are missing when the file holds no appendix.
+fn appendix_check(paras: &[Para], w: &mut Warnings) {
+    let has_appendix = paras.iter().any(|p| {
+        let f = scan::fold(&p.text);
+        f.trim_start().starts_with("phu luc") && outline::is_upper(&p.text)
+    });
+    if has_appendix {
+        return;
+    }
+    let cited: Vec<usize> = paras
+        .iter()
+        .filter(|p| {
+            let t = scan::Text::new(&p.text);
+            [
+                "theo phu luc",
+                "tai phu luc",
+                "phu luc kem theo",
+                "phu luc gui kem",
+            ]
+            .iter()
+            .any(|x| t.find(x, 0).is_some())
+        })
+        .map(|p| p.line)
+        .collect();
+    if !cited.is_empty() {
+        w.doc(format!(
+            "Văn bản dẫn tới phụ lục gửi kèm (dòng {}) nhưng phụ lục không có trong tệp: các nhiệm vụ trong đó chưa được đọc.",
+            line_list(&cited)
+        ));
+    }
+}
+
 /// Reads a plan document's text.
 pub fn parse_plan(text: &str) -> ParsedPlan {
     let mut w = Warnings::default();
@@ -264,6 +296,7 @@ pub fn parse_plan(text: &str) -> ParsedPlan {
     if tasks.is_empty() {
         w.doc("Không tìm thấy nhiệm vụ nào.");
     }
+    appendix_check(&paras, &mut w);
     if goals.is_empty() {
         w.doc(
             "Không thấy kết quả năm trước hay mục tiêu có số liệu (điểm, tỷ lệ, thứ hạng, nhóm).",

@@ -454,13 +454,21 @@ pub(crate) fn is_upper(text: &str) -> bool {
     text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase)
 }
 
-/// Whether a section title is one where nothing is a task (purpose, requirements).
+/// Whether a section title is one where nothing is a task: purpose, requirements, or targets
+/// alone ("MỤC TIÊU", "Chỉ tiêu cụ thể" — but not "MỤC TIÊU, NHIỆM VỤ").
 pub(crate) fn is_purpose_title(title: &str) -> bool {
     let f = fold(title);
     let f = f.trim();
+    let tasks_too = ["nhiem vu", "giai phap", "noi dung"]
+        .iter()
+        .any(|p| f.contains(p));
     ["muc dich", "yeu cau", "quan diem", "can cu"]
         .iter()
         .any(|p| f.starts_with(p))
+        || (!tasks_too
+            && ["muc tieu", "chi tieu", "cac chi tieu", "cac muc tieu"]
+                .iter()
+                .any(|p| f.starts_with(p)))
 }
 
 #[cfg(test)]

@@ -263,6 +263,7 @@ fn seed_000_vinh_phuc_2024_cut_short_with_figures_that_disagree() {
             "Dòng 69: Lĩnh vực 2 (Cải cách thể chế), kết quả năm 2023: 5,14 + 3,5 = 8,64 điểm nhưng văn bản ghi 8,53 điểm.",
             "2 trên 8 nhiệm vụ không nêu cơ quan chủ trì (dòng 55, 71).",
             "8 trên 8 nhiệm vụ không nêu thời hạn (dòng 55, 61, 63, 65, 67, 71, 77, 79).",
+            "Văn bản dẫn tới phụ lục gửi kèm (dòng 57, 73) nhưng phụ lục không có trong tệp: các nhiệm vụ trong đó chưa được đọc.",
             "Dòng 81: văn bản có dấu lược \"[...]\" — một phần nội dung đã bị cắt.",
             "Không có phần \"Nơi nhận\" và chữ ký ở cuối văn bản: văn bản có thể bị cắt.",
         ])

@@ -119,13 +119,14 @@ pub(crate) fn output_of(text: &str) -> Option<String> {
 }
 
 /// Whether an item only states a target: it opens with a figure ("100% văn bản …", "Trên 95%
-/// hồ sơ …") or with "Phấn đấu" and a percentage.
+/// hồ sơ …", "Giảm 10% thời gian …"), or with "Phấn đấu", "Tỷ lệ", "Mức độ" and has a
+/// percentage.
 fn is_kpi_only(text: &str) -> bool {
     let t = Text::new(text);
     let toks = tokens(&t);
     let mut i = 0;
-    const LEADS: [&str; 10] = [
-        "tren", "toi", "thieu", "it", "nhat", "dat", "tu", "khoang", "phan", "dau",
+    const LEADS: [&str; 12] = [
+        "tren", "toi", "thieu", "it", "nhat", "dat", "tu", "khoang", "phan", "dau", "giam", "tang",
     ];
     while toks
         .get(i)
@@ -139,7 +140,9 @@ fn is_kpi_only(text: &str) -> bool {
         return true;
     }
     let f = fold(text);
-    (f.starts_with("phan dau") || f.starts_with("muc tieu") || f.starts_with("chi tieu"))
+    ["phan dau", "muc tieu", "chi tieu", "ty le", "muc do"]
+        .iter()
+        .any(|p| f.starts_with(p))
         && text.contains('%')
 }
 
@@ -267,7 +270,8 @@ fn walk(
         .clone()
         .filter(|_| field_of_title(&t).is_some())
         .unwrap_or_else(|| heading.clone());
-    let kpi_only = is_kpi_only(&label_rest);
+    // A target with its own lead or deadline is tracked as a task all the same.
+    let kpi_only = is_kpi_only(&label_rest) && own.is_empty() && own_deadlines.is_empty();
 
     // Attribute sub-items.
     let mut attrs = Attrs::default();
@@ -576,6 +580,22 @@ mod tests {
         assert_eq!(t[0].fields, ["4", "5"]);
         assert_eq!(t[1].lead_units, ["Sở Tài chính"]);
         assert_eq!(t[1].fields, ["6"]);
+    }
+
+    #[test]
+    fn targets_are_tasks_only_with_a_lead_or_a_deadline() {
+        let t = tasks(
+            "I. MỤC TIÊU\n- Nâng cao chất lượng phục vụ.\nII. NHIỆM VỤ\n\
+             - Giảm 10% thời gian giải quyết thủ tục hành chính.\n\
+             - Tỷ lệ hồ sơ đúng hạn đạt trên 98%.\n\
+             - Giảm 5% chi phí tuân thủ (Văn phòng UBND tỉnh chủ trì; Quý IV/2025).",
+        );
+        assert_eq!(t.len(), 1, "{t:#?}");
+        assert_eq!(t[0].lead_units, ["Văn phòng UBND tỉnh"]);
+        assert_eq!(
+            t[0].deadline.as_ref().map(|d| d.text.as_str()),
+            Some("Quý IV/2025")
+        );
     }
 
     #[test]
