@@ -165,6 +165,44 @@ pub struct TaskLine {
     pub mine: bool,
 }
 
+impl TaskLine {
+    /// A task as shown, with its status today and whether `user`'s unit reports on it.
+    fn of(t: &Task, user: &CurrentUser, names: &HashMap<UnitId, String>, lang: Lang) -> TaskLine {
+        let name = |u: &UnitId| names.get(u).cloned().unwrap_or_default();
+        let s = task_status(t);
+        TaskLine {
+            id: t.id,
+            text: t.task.text.clone(),
+            field: t.task.field_code.clone(),
+            lead: t.task.lead_unit.map(|u| name(&u)).unwrap_or_default(),
+            cooperators: t
+                .task
+                .cooperators
+                .iter()
+                .map(name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            deadline: deadline_label(t, lang),
+            status_code: s.code(),
+            status: s.label(lang),
+            expected: t
+                .task
+                .expected_points
+                .map(|p| p.display(lang))
+                .unwrap_or_default(),
+            mine: involved(user, t),
+        }
+    }
+}
+
+/// The deadline as written, with an approved extension after an arrow.
+fn deadline_label(t: &Task, lang: Lang) -> String {
+    match t.extension_until {
+        Some(e) => format!("{} → {}", t.task.deadline.label(lang), fmt_date(e)),
+        None => t.task.deadline.label(lang),
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "plan.html")]
 pub struct PlanPage {
@@ -303,27 +341,7 @@ pub async fn show(
                 .entry(t.task.field_code.clone())
                 .or_default()
                 .add(s);
-            TaskLine {
-                id: t.id,
-                text: t.task.text.clone(),
-                field: t.task.field_code.clone(),
-                lead: t.task.lead_unit.map(|u| name(&u)).unwrap_or_default(),
-                cooperators: t
-                    .task
-                    .cooperators
-                    .iter()
-                    .map(name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                deadline: match t.extension_until {
-                    Some(e) => format!("{} → {}", t.task.deadline.label(lang), fmt_date(e)),
-                    None => t.task.deadline.label(lang),
-                },
-                status_code: s.code(),
-                status: s.label(lang),
-                expected: pts(t.task.expected_points).unwrap_or_default(),
-                mine: involved(&user, t),
-            }
+            TaskLine::of(t, &user, &names, lang)
         })
         .collect();
     let mut by_unit: Vec<TallyRow> = by_unit
@@ -634,36 +652,11 @@ pub async fn task(
     let lang = ctx.lang;
     let names = unit_names(&state).await?;
     let name = |u: &UnitId| names.get(u).cloned().unwrap_or_default();
-    let s = task_status(&t);
     Ok(TaskPage {
         plan_id,
         plan_title: plan.meta.title.clone(),
         id,
-        line: TaskLine {
-            id,
-            text: t.task.text.clone(),
-            field: t.task.field_code.clone(),
-            lead: t.task.lead_unit.map(|u| name(&u)).unwrap_or_default(),
-            cooperators: t
-                .task
-                .cooperators
-                .iter()
-                .map(name)
-                .collect::<Vec<_>>()
-                .join(", "),
-            deadline: match t.extension_until {
-                Some(e) => format!("{} → {}", t.task.deadline.label(lang), fmt_date(e)),
-                None => t.task.deadline.label(lang),
-            },
-            status_code: s.code(),
-            status: s.label(lang),
-            expected: t
-                .task
-                .expected_points
-                .map(|p| p.display(lang))
-                .unwrap_or_default(),
-            mine: involved(&user, &t),
-        },
+        line: TaskLine::of(&t, &user, &names, lang),
         output: t.task.output.clone(),
         nodes: t.task.node_codes.join(", "),
         done_on: t.done_on.map(fmt_date).unwrap_or_default(),
@@ -915,10 +908,7 @@ pub async fn export(
                 .map(name)
                 .collect::<Vec<_>>()
                 .join(", "),
-            deadline: match t.extension_until {
-                Some(e) => format!("{} → {}", t.task.deadline.label(ctx.lang), fmt_date(e)),
-                None => t.task.deadline.label(ctx.lang),
-            },
+            deadline: deadline_label(t, ctx.lang),
             status: task_status(t),
             done_on: t.done_on,
             output: t.task.output.clone(),
