@@ -20,7 +20,7 @@ pub const META_SHEET: &str = "Thông tin";
 pub const TREE_SHEET: &str = "Bộ chỉ số";
 
 /// Columns of the tree sheet: key, Vietnamese header.
-const COLUMNS: [(&str, &str); 19] = [
+const COLUMNS: [(&str, &str); 20] = [
     ("code", "Mã"),
     ("name", "Tên tiêu chí"),
     ("name_en", "Tên tiếng Anh"),
@@ -40,6 +40,7 @@ const COLUMNS: [(&str, &str); 19] = [
     ("allow_not_applicable", "Cho phép không áp dụng"),
     ("illustrative", "Minh họa"),
     ("previous_code", "Mã năm trước"),
+    ("from_records", "Số liệu từ hệ thống"),
 ];
 
 /// Rule codes and their Vietnamese names in the "Cách chấm" column. These are part of the
@@ -208,6 +209,7 @@ pub fn write(f: &Framework) -> Result<Vec<u8>, ReportError> {
         text(16, if n.allow_not_applicable { "x" } else { "" })?;
         text(17, if n.illustrative { "x" } else { "" })?;
         text(18, n.previous_code.as_deref().unwrap_or(""))?;
+        text(19, n.from_records.map(|r| r.code()).unwrap_or(""))?;
         let mut num = |col: u16, p: Option<Points>| -> Result<(), ReportError> {
             if let Some(p) = p {
                 sheet.write_number_with_format(row, col, p.to_f64(), &number)?;
@@ -513,6 +515,19 @@ pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
             err(17, "ghi \"x\" hoặc để trống".into());
             false
         });
+        let from_records = match cell(19).as_str() {
+            "" => None,
+            c => {
+                let r = chiso_core::framework::model::Records::from_code(c);
+                if r.is_none() {
+                    err(
+                        19,
+                        format!("\"{c}\": ghi plan_completion, reports_on_time hoặc để trống"),
+                    );
+                }
+                r
+            }
+        };
         if cell(0).is_empty() {
             err(0, "thiếu mã tiêu chí".into());
             continue;
@@ -532,6 +547,7 @@ pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
                 allow_not_applicable: allow,
                 not_applicable_when: when,
                 previous_code: opt(cell(18)),
+                from_records,
                 rule,
                 children: vec![],
             },

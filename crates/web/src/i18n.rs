@@ -522,6 +522,9 @@ texts! {
     plan_import_save: "Lưu thành dự thảo kế hoạch", "Save as a draft plan";
     plan_import_year: "Nhập năm của kế hoạch.", "Enter the plan's year.";
     plan_import_lead_required: "chọn cơ quan chủ trì", "choose the lead unit";
+    grid_records: "Số liệu từ hệ thống", "Figures from chiso";
+    grid_records_see: "xem danh sách", "see the list";
+    grid_records_use: "Dùng số liệu này", "Use these figures";
     plan_export: "Tải bảng theo dõi tiến độ (Excel)", "Download the progress workbook (Excel)";
     plan_draft_from_results: "Lập dự thảo kế hoạch năm sau từ điểm bị mất", "Draft next year's plan from the lost points";
     results_publish_survey_missing: "tiêu chí điều tra XHH chưa có điểm. Nhập điểm điều tra, hoặc đánh dấu \"Công bố khi chưa đủ điểm điều tra\" nếu đúng là như vậy.", "survey items have no survey points. Enter them, or tick \"Publish without all survey points\" if that is intended.";

@@ -91,6 +91,7 @@ fn leaf(code: String) -> impl Strategy<Value = Node> {
                 allow_not_applicable: kind == 1,
                 not_applicable_when: BTreeMap::new(),
                 previous_code: (kind == 2).then(|| format!("{code}.0")),
+                from_records: None,
                 rule: Some(rule),
                 children: vec![],
             }
@@ -113,6 +114,7 @@ fn branch(code: String, children: Vec<Node>, name: String) -> Node {
         allow_not_applicable: false,
         not_applicable_when: BTreeMap::new(),
         previous_code: None,
+        from_records: None,
         rule: None,
         children,
     }

@@ -92,11 +92,41 @@ pub struct Node {
     /// Absent means the same code, if that code existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_code: Option<String>,
+    /// Figures chiso keeps itself that fill this leaf's declared figures (numerator and
+    /// denominator), offered to the unit with a link to the records behind them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_records: Option<Records>,
     /// How a leaf is scored; branches have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Rule>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
+}
+
+/// Records chiso keeps that measure a sub-criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Records {
+    /// Tasks of the year's issued plans led by the unit: done ÷ all.
+    PlanCompletion,
+    /// The year's periodic reports due from the unit: sent on time ÷ due.
+    ReportsOnTime,
+}
+
+impl Records {
+    pub const ALL: [Records; 2] = [Records::PlanCompletion, Records::ReportsOnTime];
+
+    /// The code in framework files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Records::PlanCompletion => "plan_completion",
+            Records::ReportsOnTime => "reports_on_time",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Records> {
+        Records::ALL.into_iter().find(|r| r.code() == code)
+    }
 }
 
 /// How a sub-criterion turns what a unit declares into points.

@@ -21,37 +21,67 @@ pub enum ProblemKind {
     YearOutOfRange(i32),
     VersionZero,
     NoFields,
-    TotalMismatch { declared: Points, sum: Points },
+    TotalMismatch {
+        declared: Points,
+        sum: Points,
+    },
     DuplicateCode,
-    CodeNotUnderParent { parent: String },
+    CodeNotUnderParent {
+        parent: String,
+    },
     MaxMissing,
     MaxNotPositive,
     TooPrecise(Points),
-    ChildrenSumMismatch { max: Points, sum: Points },
+    ChildrenSumMismatch {
+        max: Points,
+        sum: Points,
+    },
     LeafWithoutRule,
     RuleOnBranch,
     FieldIsLeaf,
     StepNotPositive,
-    MaxNotMultipleOfStep { step: Points },
+    MaxNotMultipleOfStep {
+        step: Points,
+    },
     LevelsEmpty,
-    LevelAboveMax { label: String, points: Points },
-    LevelNegative { label: String },
+    LevelAboveMax {
+        label: String,
+        points: Points,
+    },
+    LevelNegative {
+        label: String,
+    },
     LevelsWithoutMax,
     DuplicateLevel(String),
     FigureNameEmpty,
     BandsEmpty,
-    BandReversed { from: Points, to: Points },
+    BandReversed {
+        from: Points,
+        to: Points,
+    },
     BandsNotFromZero,
     BandsNotToHundred,
-    BandsGap { from: Points, to: Points },
-    BandsOverlap { at: Points },
-    BandAboveMax { points: Points },
+    BandsGap {
+        from: Points,
+        to: Points,
+    },
+    BandsOverlap {
+        at: Points,
+    },
+    BandAboveMax {
+        points: Points,
+    },
     DeductionAmountNotPositive,
     DeductionHasMax,
-    SurveyMaxMismatch { declared: Points, sum: Points },
+    SurveyMaxMismatch {
+        declared: Points,
+        sum: Points,
+    },
     SurveyMaxAboveMax,
     UnknownAttribute(String),
     LeadUnitOnNonField,
+    /// Records fill a numerator and denominator: only bands and proportional leaves have them.
+    RecordsWithoutFigures,
 }
 
 impl Problem {
@@ -348,6 +378,13 @@ impl Problem {
                     "only fields have a lead unit (lead_unit)".into()
                 }
             }
+            RecordsWithoutFigures => {
+                if vi {
+                    "số liệu từ hệ thống (from_records) chỉ dùng cho tiêu chí chấm theo tử số/mẫu số (bands, proportional)".into()
+                } else {
+                    "from_records only fits sub-criteria scored from a numerator and denominator (bands, proportional)".into()
+                }
+            }
         };
         if self.path.is_empty() {
             what
@@ -413,6 +450,11 @@ pub fn validate(f: &Framework) -> Vec<Problem> {
             if n.lead_unit.is_some() {
                 push(path, ProblemKind::LeadUnitOnNonField);
             }
+        }
+        if n.from_records.is_some()
+            && !matches!(n.rule, Some(Rule::Bands { .. } | Rule::Proportional { .. }))
+        {
+            push(path, ProblemKind::RecordsWithoutFigures);
         }
         if n.name.trim().is_empty() {
             push(path, ProblemKind::NameEmpty);
@@ -598,5 +640,29 @@ fn check_bands(
         } else if a.to > b.from {
             push(path, ProblemKind::BandsOverlap { at: b.from });
         }
+    }
+}
+
+#[cfg(test)]
+mod records_tests {
+    use super::*;
+    use crate::framework::model::Records;
+    use crate::framework::yaml::from_yaml;
+
+    #[test]
+    fn records_fit_only_figure_rules() {
+        let mut f = from_yaml(include_str!("../../tests/golden/frameworks/good.yaml")).unwrap();
+        // 1.1.2 is scored by bands on a declared ratio; 1.2 is a manual score.
+        f.fields[0].children[0].children[1].from_records = Some(Records::PlanCompletion);
+        assert!(validate(&f).is_empty(), "{:?}", validate(&f));
+        f.fields[0].children[1].from_records = Some(Records::ReportsOnTime);
+        let problems = validate(&f);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, ProblemKind::RecordsWithoutFigures);
+        assert!(
+            problems[0]
+                .message(crate::lang::Lang::Vi)
+                .starts_with("1.2: ")
+        );
     }
 }

@@ -288,6 +288,7 @@ mod tests {
                 allow_not_applicable: false,
                 not_applicable_when: Default::default(),
                 previous_code: None,
+                from_records: None,
                 rule: Some(rule),
                 children: vec![],
             }

@@ -21,6 +21,7 @@ fn extra(code: String, rule: Rule, max: Option<Points>) -> Node {
         allow_not_applicable: false,
         not_applicable_when: BTreeMap::new(),
         previous_code: None,
+        from_records: None,
         rule: Some(rule),
         children: vec![],
     }

@@ -109,6 +109,16 @@ pub struct Item {
     pub final_points: Option<String>,
     pub correctable: bool,
     pub last_year: Option<LastYearView>,
+    /// Figures chiso keeps for this item (plan tasks, periodic reports), offered to use.
+    pub records: Option<RecordsView>,
+}
+
+/// Figures from chiso's own records for an item: what they are, where to see them.
+pub struct RecordsView {
+    pub numerator: String,
+    pub denominator: String,
+    pub label: String,
+    pub link: &'static str,
 }
 
 /// Last year's item, offered again: its points, what was declared (and the hidden inputs that
@@ -160,6 +170,8 @@ pub(crate) struct UnitData {
     pub finals: HashMap<String, Option<Points>>,
     /// Last year's round, by this year's item code.
     pub last_year: HashMap<String, LastYearItem>,
+    /// Figures from chiso's records, by kind (only those the framework asks for).
+    pub records: HashMap<chiso_core::framework::model::Records, (u64, u64)>,
 }
 
 /// What the unit declared and kept for an item in last year's round.
@@ -187,6 +199,7 @@ impl UnitData {
             answers: state.store.answers(r, u).await?,
             finals: state.store.final_scores(r, u).await?,
             last_year: last_year(state, l, unit, only).await?,
+            records: records_of(state, l, UnitId(unit)).await?,
         })
     }
 
@@ -462,7 +475,104 @@ pub(crate) fn item(node: &Node, data: &UnitData, perms: Perms, ctx: &Ctx) -> Ite
             .last_year
             .get(&node.code)
             .map(|y| last_year_view(node, y, &entry, ctx)),
+        records: records_view(node, data, lang),
     }
+}
+
+/// The figures chiso keeps for a unit in the round's year, for the kinds its framework uses:
+/// tasks of issued plans the unit leads (done, all) and periodic reports due from it (on time,
+/// due).
+async fn records_of(
+    state: &AppState,
+    l: &Loaded,
+    unit: UnitId,
+) -> Result<HashMap<chiso_core::framework::model::Records, (u64, u64)>, WebError> {
+    use chiso_core::framework::model::Records;
+    let wanted: std::collections::BTreeSet<Records> = l
+        .framework
+        .leaves()
+        .into_iter()
+        .filter_map(|n| n.from_records)
+        .collect();
+    let mut out = HashMap::new();
+    let year = l.framework.year;
+    let today = today();
+    if wanted.contains(&Records::PlanCompletion) {
+        let (mut done, mut all) = (0, 0);
+        for p in state.store.plans().await? {
+            if p.status != chiso_store::plans::PlanStatus::Issued || p.meta.year != year {
+                continue;
+            }
+            for t in p.tasks.iter().filter(|t| t.task.lead_unit == Some(unit)) {
+                all += 1;
+                if t.done_on.is_some() {
+                    done += 1;
+                }
+            }
+        }
+        if all > 0 {
+            out.insert(Records::PlanCompletion, (done, all));
+        }
+    }
+    if wanted.contains(&Records::ReportsOnTime) {
+        use chiso_core::plan::reporting::{ReportState, report_state};
+        let unit_type = state.store.unit(unit).await?.unit_type;
+        let sent: HashMap<i64, chrono::NaiveDate> = state
+            .store
+            .report_submissions(year)
+            .await?
+            .into_iter()
+            .filter(|s| s.unit == unit)
+            .map(|s| (s.entry, chiso_core::format::vietnam_day(s.submitted_at)))
+            .collect();
+        let states: Vec<ReportState> = state
+            .store
+            .report_calendar(year)
+            .await?
+            .iter()
+            .filter(|e| e.unit_type == unit_type)
+            .map(|e| report_state(e.due, sent.get(&e.id).copied(), today))
+            .filter(|s| *s != ReportState::NotDue)
+            .collect();
+        if !states.is_empty() {
+            let on_time = states.iter().filter(|s| **s == ReportState::OnTime).count();
+            out.insert(
+                Records::ReportsOnTime,
+                (on_time as u64, states.len() as u64),
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn records_view(node: &Node, data: &UnitData, lang: Lang) -> Option<RecordsView> {
+    use chiso_core::framework::model::Records;
+    let kind = node.from_records?;
+    let (n, d) = *data.records.get(&kind)?;
+    let (label, link) = match (kind, lang) {
+        (Records::PlanCompletion, Lang::Vi) => (
+            format!("Theo kế hoạch trên hệ thống: {n}/{d} nhiệm vụ đơn vị chủ trì đã hoàn thành"),
+            "/plans",
+        ),
+        (Records::PlanCompletion, Lang::En) => (
+            format!("From the plans in chiso: {n} of {d} tasks the unit leads are done"),
+            "/plans",
+        ),
+        (Records::ReportsOnTime, Lang::Vi) => (
+            format!("Theo báo cáo định kỳ trên hệ thống: {n}/{d} báo cáo gửi đúng hạn"),
+            "/reports",
+        ),
+        (Records::ReportsOnTime, Lang::En) => (
+            format!("From the periodic reports in chiso: {n} of {d} sent on time"),
+            "/reports",
+        ),
+    };
+    Some(RecordsView {
+        numerator: n.to_string(),
+        denominator: d.to_string(),
+        label,
+        link,
+    })
 }
 
 fn last_year_view(node: &Node, y: &LastYearItem, current: &SelfEntry, ctx: &Ctx) -> LastYearView {

@@ -161,3 +161,56 @@ web_tests! {
         assert!(file.body.starts_with("%PDF"));
     }
 }
+
+web_tests! {
+    async fn plan_figures_fill_the_plan_completion_item(db) {
+        use chiso_core::plan::Deadline;
+        use chiso_store::audit::By;
+        use chiso_store::plans::{NewTask, PlanMeta};
+        for (name, f) in chiso_core::framework::library::all() {
+            db.store.import_framework(&f.unwrap(), name, &By::system("t"), chrono::Utc::now()).await.unwrap();
+        }
+        let (fw, f) = db.store.latest_framework("par-department", 2025).await.unwrap().unwrap();
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id;
+        let today = chiso_core::format::vietnam_day(chrono::Utc::now());
+        let schedule = chiso_core::round::schedule::Schedule {
+            self_assessment_opens: today - chrono::Duration::days(3),
+            submission_due: today + chrono::Duration::days(20),
+            appraisal1_due: today + chrono::Duration::days(30),
+            explanation_due: today + chrono::Duration::days(35),
+            appraisal2_due: today + chrono::Duration::days(40),
+        };
+        let by = By::system("t");
+        let r = db.store.create_round(fw.id, "Đánh giá 2025", &schedule, &[stp], &by, chrono::Utc::now()).await.unwrap();
+        db.store.set_round_phase(r, chiso_core::round::phase::Phase::Preparing, chiso_core::round::phase::Phase::SelfAssessment, "", &by, chrono::Utc::now()).await.unwrap();
+        // The year's issued plan gives Sở Tư pháp two tasks; one is done.
+        let task = |text: &str| NewTask { text: text.into(), field_code: "2".into(), node_codes: vec![], lead_unit: Some(stp), cooperators: vec![], deadline: Deadline::Year { year: f.year }, output: String::new(), expected_points: None };
+        let meta = PlanMeta { unit: stp, year: f.year, title: "Kế hoạch".into(), number: "1/KH".into(), decision_date: None, issuer: String::new() };
+        let plan = db.store.create_plan(&meta, "manual", None, &[], &[], &[task("A"), task("B")], &by, chrono::Utc::now()).await.unwrap();
+        let tasks = db.store.plan(plan).await.unwrap().tasks;
+        db.store.set_task_done(tasks[0].id, Some(today), &by, chrono::Utc::now()).await.unwrap();
+        // Not counted before the plan is issued.
+        let grid = format!("/rounds/{}/units/{}", r.0, stp.0);
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        // Minh covers field 2 only; the plan item is in field 1: Hoa's view shows the figures.
+        assert_eq!(minh.get(&grid).await.count("#item-1\\.1\\.2 .records"), 0, "a draft plan does not count");
+        db.store.issue_plan(plan, &by, chrono::Utc::now()).await.unwrap();
+        let page = minh.get(&grid).await;
+        assert!(page.text("#item-1\\.1\\.2 .records").contains("1/2 nhiệm vụ"), "{}", page.text("#item-1\\.1\\.2"));
+        // Minh does not enter field 1, so no button for him; a focal point of all fields uses it.
+        assert_eq!(page.count("#item-1\\.1\\.2 form.use-records"), 0);
+        let accounts = db.store.find_accounts(&chiso_store::accounts::AccountFilter { query: Some("minh.tuphap".into()), ..Default::default() }).await.unwrap();
+        let details = chiso_store::accounts::AccountDetails {
+            full_name: accounts[0].full_name.clone(), title: accounts[0].title.clone(), email: None, unit: stp,
+            roles: accounts[0].roles.clone(), fields: vec![], active: true,
+        };
+        db.store.update_account(accounts[0].id, &details, &by, chrono::Utc::now()).await.unwrap();
+        let page = minh.get(&grid).await;
+        assert_eq!(page.count("#item-1\\.1\\.2 form.use-records"), 1);
+        let used = minh.post(&format!("{grid}/items/1.1.2"), &[("version", "0"), ("numerator", "1"), ("denominator", "2"), ("explanation", "")]).await;
+        assert_eq!(used.status, StatusCode::SEE_OTHER);
+        let e = db.store.self_entry(r.0, stp.0, "1.1.2").await.unwrap().unwrap();
+        assert_eq!((e.entry.numerator.map(|d| d.to_string()), e.self_points.map(|p| p.to_string())), (Some("1".into()), Some("0".into())), "50 % is below 70 %: 0 points");
+    }
+}
