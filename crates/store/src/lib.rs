@@ -22,6 +22,7 @@ pub mod ledger;
 pub mod appraisals;
 pub mod assignments;
 pub mod entries;
+pub mod inspections;
 pub mod login_attempts;
 pub mod notifications;
 pub mod plans;

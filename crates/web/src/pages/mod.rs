@@ -9,6 +9,7 @@ mod dashboard;
 mod external;
 mod frameworks;
 pub(crate) mod grid;
+mod inspections;
 mod login;
 mod plan_import;
 mod plans;
@@ -123,6 +124,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/plans/import/save", post(plan_import::save))
         .route("/reports", get(reporting::show))
+        .route(
+            "/inspections",
+            get(inspections::show).post(inspections::plan),
+        )
+        .route("/inspections/{id}/record", post(inspections::record))
+        .route("/inspections/findings/{id}/close", post(inspections::close))
+        .route("/initiatives", post(inspections::propose))
+        .route("/initiatives/{id}/evaluate", post(inspections::evaluate))
         .route("/reports/calendar", post(reporting::add_entry))
         .route("/reports/{entry}/submit", post(reporting::submit))
         .route("/reports/{entry}/units/{unit}/file", get(reporting::file))

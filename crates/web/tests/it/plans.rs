@@ -214,3 +214,50 @@ web_tests! {
         assert_eq!((e.entry.numerator.map(|d| d.to_string()), e.self_points.map(|p| p.to_string())), (Some("1".into()), Some("0".into())), "50 % is below 70 %: 0 points");
     }
 }
+
+web_tests! {
+    async fn inspections_cover_units_findings_close_and_initiatives_are_evaluated(db) {
+        let mut lan = Client::new(app(db.store.clone()));
+        lan.login_demo("lan.noivu").await;
+        let today = chiso_core::format::vietnam_day(chrono::Utc::now());
+        let year = chrono::Datelike::year(&today);
+        let on = chiso_core::format::date(today);
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id.0.to_string();
+        lan.get("/inspections").await;
+        assert_eq!(lan.post("/inspections", &[("unit", &stp), ("planned_on", &on)]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.post("/inspections", &[("unit", &stp), ("planned_on", &on)]).await.status, StatusCode::BAD_REQUEST, "once a year");
+        let id = db.store.inspections(year).await.unwrap()[0].id;
+        // A bad due date names its line and records nothing.
+        let bad = lan.post(&format!("/inspections/{id}/record"), &[("done_on", &on), ("findings", "Chưa công khai TTHC | Niêm yết lại | 30/02/2026")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.text(".error-message").contains("Vấn đề 1"));
+        assert!(db.store.inspections(year).await.unwrap()[0].done_on.is_none());
+        let ok = lan.post(&format!("/inspections/{id}/record"), &[("done_on", &on), ("findings", "Chưa công khai TTHC | Niêm yết lại\nBáo cáo quý chậm")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let page = lan.get(&format!("/inspections?year={year}")).await;
+        assert_eq!(page.text("#coverage"), "1/55 (1,82 %)", "15 departments and 40 communes");
+        assert_eq!(page.text("#handled"), "0/2 (0,00 %)");
+        let finding = db.store.inspections(year).await.unwrap()[0].findings[0].id;
+        assert_eq!(lan.post(&format!("/inspections/findings/{finding}/close"), &[("closed_on", &on), ("year", &year.to_string())]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.get(&format!("/inspections?year={year}")).await.text("#handled"), "1/2 (50,00 %)");
+
+        // Minh proposes an initiative; DOHA records the council's evaluation.
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        let page = minh.get("/inspections").await;
+        assert_eq!(page.count("#inspections tbody tr"), 1, "his unit's inspection");
+        assert_eq!(page.count("#inspection-plan"), 0);
+        assert_eq!(minh.post("/initiatives", &[("title", "Số hóa sổ hộ tịch"), ("description", "Tra cứu trực tuyến")]).await.status, StatusCode::SEE_OTHER);
+        let ini = db.store.initiatives(year).await.unwrap()[0].id;
+        lan.get("/inspections").await;
+        assert_eq!(lan.post(&format!("/initiatives/{ini}/evaluate"), &[("recognised", "0"), ("note", "")]).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(minh.post(&format!("/initiatives/{ini}/evaluate"), &[("recognised", "1"), ("note", "")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(lan.post(&format!("/initiatives/{ini}/evaluate"), &[("recognised", "1"), ("note", "Hội đồng công nhận")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.get(&format!("/inspections?year={year}")).await.text("#recognised"), "1");
+        // Another unit sees neither.
+        let mut thu = Client::new(app(db.store.clone()));
+        thu.login_demo("thu.tanlap").await;
+        let page = thu.get("/inspections").await;
+        assert_eq!((page.count("#inspections tbody tr"), page.count("#initiatives tbody tr")), (0, 0));
+    }
+}
