@@ -522,7 +522,9 @@ pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
                 if r.is_none() {
                     err(
                         19,
-                        format!("\"{c}\": ghi plan_completion, reports_on_time hoặc để trống"),
+                        format!(
+                            "\"{c}\": ghi plan_completion, reports_on_time, inspection_coverage, findings_handled hoặc để trống"
+                        ),
                     );
                 }
                 r

@@ -111,16 +111,29 @@ pub enum Records {
     PlanCompletion,
     /// The year's periodic reports due from the unit: sent on time ÷ due.
     ReportsOnTime,
+    /// The year's inspections: units inspected ÷ departments and communes (the province's
+    /// coverage).
+    InspectionCoverage,
+    /// Findings of the year's inspections (of the unit; all of them for the province): closed
+    /// ÷ found.
+    FindingsHandled,
 }
 
 impl Records {
-    pub const ALL: [Records; 2] = [Records::PlanCompletion, Records::ReportsOnTime];
+    pub const ALL: [Records; 4] = [
+        Records::PlanCompletion,
+        Records::ReportsOnTime,
+        Records::InspectionCoverage,
+        Records::FindingsHandled,
+    ];
 
     /// The code in framework files.
     pub fn code(self) -> &'static str {
         match self {
             Records::PlanCompletion => "plan_completion",
             Records::ReportsOnTime => "reports_on_time",
+            Records::InspectionCoverage => "inspection_coverage",
+            Records::FindingsHandled => "findings_handled",
         }
     }
 

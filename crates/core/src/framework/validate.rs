@@ -653,7 +653,7 @@ mod records_tests {
     fn records_fit_only_figure_rules() {
         let mut f = from_yaml(include_str!("../../tests/golden/frameworks/good.yaml")).unwrap();
         // 1.1.2 is scored by bands on a declared ratio; 1.2 is a manual score.
-        f.fields[0].children[0].children[1].from_records = Some(Records::PlanCompletion);
+        f.fields[0].children[0].children[1].from_records = Some(Records::FindingsHandled);
         assert!(validate(&f).is_empty(), "{:?}", validate(&f));
         f.fields[0].children[1].from_records = Some(Records::ReportsOnTime);
         let problems = validate(&f);

@@ -542,6 +542,43 @@ async fn records_of(
             );
         }
     }
+    if wanted.contains(&Records::InspectionCoverage) || wanted.contains(&Records::FindingsHandled) {
+        let inspections = state.store.inspections(year).await?;
+        let province =
+            state.store.unit(unit).await?.unit_type == chiso_core::units::UnitType::Province;
+        if wanted.contains(&Records::InspectionCoverage) {
+            let mut units = 0u64;
+            for t in [
+                chiso_core::units::UnitType::Department,
+                chiso_core::units::UnitType::Commune,
+            ] {
+                units += state
+                    .store
+                    .find_units(&chiso_store::units::UnitFilter {
+                        unit_type: Some(t),
+                        active_on: Some(today),
+                        ..Default::default()
+                    })
+                    .await?
+                    .len() as u64;
+            }
+            let done = inspections.iter().filter(|i| i.done_on.is_some()).count() as u64;
+            if units > 0 {
+                out.insert(Records::InspectionCoverage, (done, units));
+            }
+        }
+        if wanted.contains(&Records::FindingsHandled) {
+            let findings: Vec<_> = inspections
+                .iter()
+                .filter(|i| province || i.unit == unit)
+                .flat_map(|i| &i.findings)
+                .collect();
+            let closed = findings.iter().filter(|f| f.closed_on.is_some()).count() as u64;
+            if !findings.is_empty() {
+                out.insert(Records::FindingsHandled, (closed, findings.len() as u64));
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -565,6 +602,22 @@ fn records_view(node: &Node, data: &UnitData, lang: Lang) -> Option<RecordsView>
         (Records::ReportsOnTime, Lang::En) => (
             format!("From the periodic reports in chiso: {n} of {d} sent on time"),
             "/reports",
+        ),
+        (Records::InspectionCoverage, Lang::Vi) => (
+            format!("Theo kế hoạch kiểm tra trên hệ thống: đã kiểm tra {n}/{d} đơn vị"),
+            "/inspections",
+        ),
+        (Records::InspectionCoverage, Lang::En) => (
+            format!("From the inspections in chiso: {n} of {d} units inspected"),
+            "/inspections",
+        ),
+        (Records::FindingsHandled, Lang::Vi) => (
+            format!("Theo kết quả kiểm tra trên hệ thống: đã khắc phục {n}/{d} vấn đề phát hiện"),
+            "/inspections",
+        ),
+        (Records::FindingsHandled, Lang::En) => (
+            format!("From the inspections in chiso: {n} of {d} findings handled"),
+            "/inspections",
         ),
     };
     Some(RecordsView {

@@ -241,6 +241,29 @@ web_tests! {
         assert_eq!(lan.post(&format!("/inspections/findings/{finding}/close"), &[("closed_on", &on), ("year", &year.to_string())]).await.status, StatusCode::SEE_OTHER);
         assert_eq!(lan.get(&format!("/inspections?year={year}")).await.text("#handled"), "1/2 (50,00 %)");
 
+        // A sub-criterion marked findings_handled shows Sở Tư pháp's figures on its grid.
+        {
+            use chiso_store::audit::By;
+            let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/golden/frameworks/good.yaml")).unwrap();
+            let mut f = chiso_core::framework::yaml::from_yaml(&text).unwrap();
+            f.year = year;
+            f.fields[0].children[0].children[1].from_records = Some(chiso_core::framework::model::Records::FindingsHandled);
+            let by = By::system("t");
+            let fid = db.store.import_framework(&f, "good.yaml", &by, chrono::Utc::now()).await.unwrap();
+            let unit = chiso_core::ids::UnitId(stp.parse().unwrap());
+            let schedule = chiso_core::round::schedule::Schedule {
+                self_assessment_opens: today - chrono::Duration::days(1),
+                submission_due: today + chrono::Duration::days(20),
+                appraisal1_due: today + chrono::Duration::days(30),
+                explanation_due: today + chrono::Duration::days(35),
+                appraisal2_due: today + chrono::Duration::days(40),
+            };
+            let r = db.store.create_round(fid, "Thử", &schedule, &[unit], &by, chrono::Utc::now()).await.unwrap();
+            let mut hoa = Client::new(app(db.store.clone()));
+            hoa.login_demo("hoa.tuphap").await;
+            let grid = hoa.get(&format!("/rounds/{}/units/{stp}", r.0)).await;
+            assert!(grid.text("#item-1\\.1\\.2 .records").contains("1/2 vấn đề"), "{}", grid.text("#item-1\\.1\\.2"));
+        }
         // Minh proposes an initiative; DOHA records the council's evaluation.
         let mut minh = Client::new(app(db.store.clone()));
         minh.login_demo("minh.tuphap").await;
