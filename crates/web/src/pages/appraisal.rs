@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
+use crate::pages::form_value as get;
 use crate::pages::grid::{Item, UnitData, field_of, item, item_response, load, parse_decimal};
 use crate::pages::redirect_with;
 use askama::Template;
@@ -25,14 +26,6 @@ use chiso_store::appraisals::AppraisalOutcome;
 use chiso_store::rounds::RoundId;
 use chrono::Utc;
 use rust_decimal::Decimal;
-
-fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
-}
 
 fn respond(state: &AppState, ctx: Ctx, round: i64, unit: i64, i: Item) -> Response {
     item_response(state, ctx, round, unit, i)

@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
+use crate::pages::form_value as value;
 use crate::pages::redirect_with;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -250,14 +251,6 @@ pub async fn show(
         named_entries,
         ctx,
     })
-}
-
-fn value<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
 }
 
 /// The accounts ticked in a form (`account`, and `add` from the list of others), each checked

@@ -344,6 +344,16 @@ pub async fn read_upload(
     Ok(file.filter(|(_, b)| !b.is_empty()))
 }
 
+/// A posted form's value for `key`, trimmed; empty when absent (forms read as pairs keep
+/// repeated keys such as multi-selects).
+pub(crate) fn form_value<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
 /// A reason the person must give (reopening, extending): cleaned, or a 400 saying so.
 pub fn required_reason(reason: &str, t: &crate::i18n::Texts) -> Result<String, crate::WebError> {
     let r = chiso_core::text::clean(reason);

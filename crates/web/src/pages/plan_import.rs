@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
+use crate::pages::form_value as get;
 use crate::pages::redirect_with;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -259,14 +260,6 @@ pub async fn upload(
         &units,
         province,
     ))
-}
-
-fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
 }
 
 fn all<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {

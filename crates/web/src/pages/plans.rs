@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
+use crate::pages::form_value as get;
 use crate::pages::redirect_with;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -386,14 +387,6 @@ pub async fn show(
             .collect(),
         ctx,
     })
-}
-
-fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
 }
 
 fn back(state: &AppState, path: &str) -> Response {
