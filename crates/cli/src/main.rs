@@ -854,6 +854,7 @@ async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Res
                         task.id,
                         task.task.lead_unit.unwrap_or(province),
                         "Đã hoàn thành, gửi kèm sản phẩm.",
+                        None,
                         &lead,
                         now,
                     )

@@ -143,10 +143,13 @@ pub struct Plan {
 /// A progress update on a task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskUpdate {
+    pub id: i64,
     pub unit: UnitId,
     pub text: String,
     pub at: DateTime<Utc>,
     pub by: String,
+    /// The evidence sent with it: (SHA-256, file name, content type).
+    pub file: Option<(String, String, String)>,
 }
 
 /// An extension request and its decision.
@@ -544,9 +547,20 @@ impl Store {
             .await
         })?;
         let task = row.into_task(coop.into_iter().map(UnitId).collect())?;
-        let updates: Vec<(i64, String, i64, String)> = read!(self, |pool| {
+        type UpdateRow = (
+            i64,
+            i64,
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let updates: Vec<UpdateRow> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT unit_id, text, at, by_name FROM task_updates WHERE task_id = $1 ORDER BY id",
+                "SELECT id, unit_id, text, at, by_name, file_sha256, file_name, content_type FROM task_updates \
+                 WHERE task_id = $1 ORDER BY id",
             )
             .bind(id)
             .fetch_all(pool)
@@ -575,11 +589,16 @@ impl Store {
             task,
             updates
                 .into_iter()
-                .map(|(u, text, at, by)| TaskUpdate {
+                .map(|(uid, u, text, at, by, sha, name, ctype)| TaskUpdate {
+                    id: uid,
                     unit: UnitId(u),
                     text,
                     at: from_millis(at),
                     by,
+                    file: match (sha, name) {
+                        (Some(sha), Some(name)) => Some((sha, name, ctype.unwrap_or_default())),
+                        _ => None,
+                    },
                 })
                 .collect(),
             extensions
@@ -706,24 +725,30 @@ impl Store {
     }
 
     /// Records a unit's progress report on a task.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_task_update(
         &self,
         task: i64,
         unit: UnitId,
         text: &str,
+        file: Option<(&str, &str, &str)>,
         by: &By,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let (t, _, _) = self.task(task).await?;
         transaction!(self, |tx| {
             sqlx::query(
-                "INSERT INTO task_updates (task_id, unit_id, text, at, by_name) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO task_updates (task_id, unit_id, text, at, by_name, file_sha256, file_name, content_type) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(task)
             .bind(unit.0)
             .bind(text)
             .bind(to_millis(now))
             .bind(&by.name)
+            .bind(file.map(|f| f.0))
+            .bind(file.map(|f| f.1))
+            .bind(file.map(|f| f.2))
             .execute(&mut *tx)
             .await?;
             let entry = NewEntry::new(

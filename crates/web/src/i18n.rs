@@ -551,6 +551,7 @@ texts! {
     initiative_recognise: "Công nhận", "Recognise";
     initiative_refuse: "Không công nhận", "Do not recognise";
     initiative_title_required: "Nhập tên sáng kiến.", "Enter the initiative's title.";
+    plan_report_file: "Tài liệu kiểm chứng (nếu có)", "Evidence (if any)";
     plan_export: "Tải bảng theo dõi tiến độ (Excel)", "Download the progress workbook (Excel)";
     plan_draft_from_results: "Lập dự thảo kế hoạch năm sau từ điểm bị mất", "Draft next year's plan from the lost points";
     results_publish_survey_missing: "tiêu chí điều tra XHH chưa có điểm. Nhập điểm điều tra, hoặc đánh dấu \"Công bố khi chưa đủ điểm điều tra\" nếu đúng là như vậy.", "survey items have no survey points. Enter them, or tick \"Publish without all survey points\" if that is intended.";

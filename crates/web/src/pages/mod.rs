@@ -146,6 +146,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/plans/{id}/tasks/{task}", get(plans::task))
         .route("/plans/{id}/tasks/{task}/report", post(plans::report))
         .route(
+            "/plans/{id}/tasks/{task}/updates/{update}/file",
+            get(plans::update_file),
+        )
+        .route(
             "/plans/{id}/tasks/{task}/extensions",
             post(plans::request_extension),
         )

@@ -581,6 +581,8 @@ pub struct UpdateLine {
     pub text: String,
     pub when: String,
     pub by: String,
+    /// The evidence file's name and link, if any.
+    pub file: Option<(String, String)>,
 }
 
 /// An extension request as shown.
@@ -660,6 +662,12 @@ pub async fn task(
                 text: u.text.clone(),
                 when: ctx.time(&u.at),
                 by: u.by.clone(),
+                file: u.file.as_ref().map(|(_, n, _)| {
+                    (
+                        n.clone(),
+                        format!("/plans/{plan_id}/tasks/{id}/updates/{}/file", u.id),
+                    )
+                }),
             })
             .collect(),
         extensions: extensions
@@ -693,44 +701,127 @@ fn require_report(user: &CurrentUser, t: &Task) -> Result<(), WebError> {
     }
 }
 
-/// A progress report; `done=1` with a date also marks the task done (lead unit or admin).
+/// A progress report with its evidence file if any; `done=1` with a date also marks the task
+/// done (lead unit or admin). Everything is checked before anything is stored.
 pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
     Path((plan, id)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
     let (t, _, _) = task_of(&state, plan, id).await?;
     require_report(&user, &t)?;
+    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("minh-chung").to_string();
+            let bytes = field.bytes().await.map_err(bad)?.to_vec();
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes));
+            }
+        } else {
+            pairs.push((name, field.text().await.map_err(bad)?));
+        }
+    }
     let text = chiso_core::text::clean(get(&pairs, "text"));
     let done = get(&pairs, "done") == "1";
-    if text.is_empty() && !done {
+    if text.is_empty() && !done && file.is_none() {
         return Err(WebError::BadRequest(ctx.t.plan_report_required.to_string()));
     }
     let unit = user.account().unit;
-    if !text.is_empty() {
+    // Only the lead unit (or an administrator) closes a task; cooperators report their parts.
+    if done && t.task.lead_unit != Some(unit) && !user.can(Action::ManagePlans, Target::Province) {
+        return Err(WebError::BadRequest(ctx.t.plan_done_lead_only.to_string()));
+    }
+    let on = match get(&pairs, "done_on") {
+        "" => today(),
+        v => parse_date(v)
+            .ok_or_else(|| WebError::BadRequest(format!("{}: {v}", ctx.t.date_invalid)))?,
+    };
+    let stored = match file {
+        Some((name, bytes)) => {
+            let kind = chiso_core::round::evidence::check(&bytes, state.config.max_upload_bytes)
+                .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
+            let name = chiso_core::round::evidence::safe_name(&name);
+            let sha = chiso_core::round::evidence::sha256(&bytes);
+            // The content first: an update never points at missing bytes.
+            state.files.put(&sha, bytes).await?;
+            Some((sha, kind.content_type(&name).to_string(), name))
+        }
+        None => None,
+    };
+    if !text.is_empty() || stored.is_some() {
         state
             .store
-            .add_task_update(id, unit, &text, &user.by(), Utc::now())
+            .add_task_update(
+                id,
+                unit,
+                &text,
+                stored
+                    .as_ref()
+                    .map(|(sha, ctype, name)| (sha.as_str(), name.as_str(), ctype.as_str())),
+                &user.by(),
+                Utc::now(),
+            )
             .await?;
     }
     if done {
-        // Only the lead unit (or an administrator) closes a task; cooperators report parts.
-        if t.task.lead_unit != Some(unit) && !user.can(Action::ManagePlans, Target::Province) {
-            return Err(WebError::BadRequest(ctx.t.plan_done_lead_only.to_string()));
-        }
-        let on = match get(&pairs, "done_on") {
-            "" => today(),
-            v => parse_date(v)
-                .ok_or_else(|| WebError::BadRequest(format!("{}: {v}", ctx.t.date_invalid)))?,
-        };
         state
             .store
             .set_task_done(id, Some(on), &user.by(), Utc::now())
             .await?;
     }
     Ok(back(&state, &format!("/plans/{plan}/tasks/{id}")))
+}
+
+/// The evidence sent with a progress report, for those who see the plan.
+pub async fn update_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((plan, id, update)): Path<(i64, i64, i64)>,
+) -> Result<Response, WebError> {
+    use axum::response::IntoResponse;
+    let p = state.store.plan(PlanId(plan)).await?;
+    if !may_read(&user, &p) {
+        user.require(Action::ManagePlans, Target::Province)?;
+    }
+    let (_, updates, _) = task_of(&state, plan, id).await?;
+    let (sha, name, ctype) = updates
+        .into_iter()
+        .find(|u| u.id == update)
+        .and_then(|u| u.file)
+        .ok_or(WebError::NotFound)?;
+    let bytes = state.files.get(&sha).await?;
+    if chiso_core::round::evidence::sha256(&bytes) != sha {
+        return Err(WebError::Internal(format!(
+            "task update {update} does not match its SHA-256"
+        )));
+    }
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, ctype),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The lead unit asks for a later deadline, with a reason.

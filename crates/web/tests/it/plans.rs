@@ -64,10 +64,22 @@ web_tests! {
         assert_eq!(minh.get("/plans").await.count("#plans tbody tr"), 1);
         let task_url = format!("{plan_url}/tasks/{overdue}");
         minh.get(&task_url).await;
-        assert_eq!(minh.post(&format!("{task_url}/report"), &[("text", "Đã rà soát 45 văn bản"), ("done", "1"), ("done_on", &format!("15/07/{}", year - 1))]).await.status, StatusCode::SEE_OTHER);
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+        let done_on = format!("15/07/{}", year - 1);
+        let reported = minh.upload_with(&format!("{task_url}/report"), &[("text", "Đã rà soát 45 văn bản"), ("done", "1"), ("done_on", &done_on)], "file", "bao-cao-ra-soat.pdf", pdf).await;
+        assert_eq!(reported.status, StatusCode::SEE_OTHER, "{}", reported.body);
         let t = minh.get(&task_url).await;
         assert!(t.text("#task-status").starts_with("Hoàn thành quá hạn"), "{}", t.text("#task-status"));
         assert_eq!(t.count("#task-updates li"), 1);
+        // The evidence sent with the report is there, checked against its hash.
+        let link = t.html().select(&scraper::Selector::parse("#task-updates a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+        let file = minh.get(&link).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert!(file.body.starts_with("%PDF"));
+        // A file that is not a document is refused, and nothing of that report is stored.
+        let junk = minh.upload_with(&format!("{task_url}/report"), &[("text", "x")], "file", "a.exe", b"MZ\x90\x00binary").await;
+        assert_eq!(junk.status, StatusCode::BAD_REQUEST);
+        assert_eq!(minh.get(&task_url).await.count("#task-updates li"), 1);
         // He asks for more time on the other; Lan approves; the deadline moves.
         let other = format!("{plan_url}/tasks/{future}");
         minh.get(&other).await;
