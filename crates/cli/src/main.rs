@@ -840,7 +840,7 @@ async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Res
             issuer: "UBND tỉnh Minh Sơn".into(),
         };
         let id = store
-            .create_plan(&meta, "manual", None, &goals, &[], &tasks, &by, now)
+            .create_plan(&meta, "manual", None, &goals, &[], &tasks, None, &by, now)
             .await
             .map_err(env)?;
         store.issue_plan(id, &by, now).await.map_err(env)?;

@@ -10,6 +10,7 @@ use crate::rounds::RoundId;
 use crate::time::{from_millis, to_millis};
 use chiso_core::framework::Points;
 use chiso_core::ids::UnitId;
+use chiso_core::plan::imported::OutlineItem;
 use chiso_core::plan::{Deadline, Direction};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -125,6 +126,16 @@ pub struct Kpi {
     pub actuals: Vec<KpiActual>,
 }
 
+/// What an imported plan document says beyond its goals, KPIs and tasks: its legal bases and
+/// its outline (section headings, nested), kept to show with the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PlanDocument {
+    #[serde(default)]
+    pub legal_bases: Vec<String>,
+    #[serde(default)]
+    pub outline: Vec<OutlineItem>,
+}
+
 /// A plan with everything in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -138,6 +149,7 @@ pub struct Plan {
     pub goals: Vec<Goal>,
     pub kpis: Vec<Kpi>,
     pub tasks: Vec<Task>,
+    pub document: PlanDocument,
 }
 
 /// A progress update on a task.
@@ -191,6 +203,7 @@ struct PlanRow {
     round_id: Option<i64>,
     created_at: i64,
     created_by: String,
+    sections: String,
 }
 
 type GoalRow = (
@@ -296,9 +309,12 @@ impl Store {
         goals: &[Goal],
         kpis: &[NewKpi],
         tasks: &[NewTask],
+        document: Option<&PlanDocument>,
         by: &By,
         now: DateTime<Utc>,
     ) -> Result<PlanId, StoreError> {
+        let document = serde_json::to_string(&document.cloned().unwrap_or_default())
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let kpi_targets: Vec<i64> = kpis
             .iter()
             .map(|k| scaled(k.target))
@@ -332,7 +348,7 @@ impl Store {
             .bind(PlanStatus::Draft.code())
             .bind(source)
             .bind(round.map(|r| r.0))
-            .bind("[]")
+            .bind(&document)
             .bind(to_millis(now))
             .bind(&by.name)
             .fetch_one(&mut *tx)
@@ -386,7 +402,7 @@ impl Store {
     pub async fn plans(&self) -> Result<Vec<Plan>, StoreError> {
         let rows: Vec<PlanRow> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, unit_id, year, title, number, decision_date, issuer, status, source, round_id, created_at, created_by \
+                "SELECT id, unit_id, year, title, number, decision_date, issuer, status, source, round_id, created_at, created_by, sections \
                  FROM plans ORDER BY year DESC, id DESC",
             )
             .fetch_all(pool)
@@ -407,7 +423,7 @@ impl Store {
     pub async fn plan(&self, id: PlanId) -> Result<Plan, StoreError> {
         let row: Option<PlanRow> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, unit_id, year, title, number, decision_date, issuer, status, source, round_id, created_at, created_by \
+                "SELECT id, unit_id, year, title, number, decision_date, issuer, status, source, round_id, created_at, created_by, sections \
                  FROM plans WHERE id = $1",
             )
             .bind(id.0)
@@ -957,5 +973,7 @@ fn plan_of(r: PlanRow) -> Result<Plan, StoreError> {
         goals: Vec::new(),
         kpis: Vec::new(),
         tasks: Vec::new(),
+        // Plans written in chiso store "[]": no document.
+        document: serde_json::from_str(&r.sections).unwrap_or_default(),
     })
 }

@@ -552,6 +552,8 @@ texts! {
     initiative_refuse: "Không công nhận", "Do not recognise";
     initiative_title_required: "Nhập tên sáng kiến.", "Enter the initiative's title.";
     plan_report_file: "Tài liệu kiểm chứng (nếu có)", "Evidence (if any)";
+    plan_document: "Văn bản kế hoạch: căn cứ và bố cục", "The plan document: legal bases and outline";
+    plan_outline: "Bố cục", "Outline";
     plan_export: "Tải bảng theo dõi tiến độ (Excel)", "Download the progress workbook (Excel)";
     plan_draft_from_results: "Lập dự thảo kế hoạch năm sau từ điểm bị mất", "Draft next year's plan from the lost points";
     results_publish_survey_missing: "tiêu chí điều tra XHH chưa có điểm. Nhập điểm điều tra, hoặc đánh dấu \"Công bố khi chưa đủ điểm điều tra\" nếu đúng là như vậy.", "survey items have no survey points. Enter them, or tick \"Publish without all survey points\" if that is intended.";

@@ -48,6 +48,28 @@ pub struct ReviewGoal {
     pub group: String,
 }
 
+/// A section heading of a plan document, with those under it (the plan's outline).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutlineItem {
+    pub heading: String,
+    #[serde(default)]
+    pub children: Vec<OutlineItem>,
+}
+
+/// The numbered headings (I., 1., 1.1., a)) with their short titles; bullets are items of
+/// text, not headings, and stay out.
+fn outline(sections: &[import::Section]) -> Vec<OutlineItem> {
+    use import::MarkerKind::{Letter, Number, Roman};
+    sections
+        .iter()
+        .filter(|s| matches!(s.kind, Roman | Number | Letter))
+        .map(|s| OutlineItem {
+            heading: format!("{} {}", s.marker, s.title).trim().to_string(),
+            children: outline(&s.children),
+        })
+        .collect()
+}
+
 /// Everything the review screen starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
@@ -62,6 +84,7 @@ pub struct Review {
     pub tasks: Vec<ReviewTask>,
     pub warnings: Vec<String>,
     pub complete: bool,
+    pub outline: Vec<OutlineItem>,
 }
 
 /// A deadline of the document in the form's notation; a missing year is taken from the plan's
@@ -202,6 +225,7 @@ pub fn review(p: &ParsedPlan) -> Review {
             .collect(),
         warnings: p.warnings.clone(),
         complete: p.complete,
+        outline: outline(&p.sections),
     }
 }
 

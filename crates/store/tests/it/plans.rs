@@ -15,7 +15,7 @@ chiso_store::backend_tests! {
             lead_unit: Some(stp), cooperators: vec![stc, snv], deadline: Deadline::Quarter { year: 2026, quarter: 2 },
             output: "Báo cáo".into(), expected_points: chiso_core::framework::Points::parse("0,5"),
         };
-        let id = store.create_plan(&meta, "manual", None, std::slice::from_ref(&goal), &[], std::slice::from_ref(&task), &by, crate::now()).await.unwrap();
+        let id = store.create_plan(&meta, "manual", None, std::slice::from_ref(&goal), &[], std::slice::from_ref(&task), None, &by, crate::now()).await.unwrap();
         let plan = store.plan(id).await.unwrap();
         assert_eq!((plan.status, plan.goals, plan.tasks.len()), (PlanStatus::Draft, vec![goal], 1));
         let mut want = task.clone();

@@ -102,6 +102,8 @@ pub struct ReviewPage {
     tasks: Vec<TaskRow>,
     units: Vec<(i64, String)>,
     directions: Vec<(&'static str, &'static str)>,
+    /// The document's outline as JSON, carried through the form to be stored with the plan.
+    outline: String,
 }
 
 fn num(d: Decimal, lang: Lang) -> String {
@@ -204,6 +206,7 @@ fn page(
             .iter()
             .map(|d| (d.code(), d.label(lang)))
             .collect(),
+        outline: serde_json::to_string(&r.outline).unwrap_or_else(|_| "[]".into()),
         ctx,
     }
 }
@@ -470,6 +473,7 @@ pub async fn save(
                 .iter()
                 .map(|d| (d.code(), d.label(ctx.lang)))
                 .collect(),
+            outline: get(&pairs, "outline").to_string(),
             ctx,
         };
         p.problems.dedup();
@@ -483,6 +487,14 @@ pub async fn save(
         decision_date,
         issuer: chiso_core::text::clean(get(&pairs, "issuer")),
     };
+    let document = chiso_store::plans::PlanDocument {
+        legal_bases: all(&pairs, "legal_basis")
+            .iter()
+            .map(|s| chiso_core::text::clean(s))
+            .collect(),
+        // What the server itself wrote into the form; unreadable means no outline.
+        outline: serde_json::from_str(get(&pairs, "outline")).unwrap_or_default(),
+    };
     let now = Utc::now();
     let id = state
         .store
@@ -493,6 +505,7 @@ pub async fn save(
             &goals,
             &kpis,
             &tasks,
+            Some(&document),
             &user.by(),
             now,
         )

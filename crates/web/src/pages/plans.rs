@@ -226,6 +226,20 @@ pub struct PlanPage {
     can_manage: bool,
     units: Vec<(i64, String)>,
     directions: Vec<(&'static str, &'static str)>,
+    legal_bases: Vec<String>,
+    /// The imported document's headings, flattened with their depth.
+    outline: Vec<(usize, String)>,
+}
+
+fn flatten(
+    items: &[chiso_core::plan::imported::OutlineItem],
+    depth: usize,
+    out: &mut Vec<(usize, String)>,
+) {
+    for i in items {
+        out.push((depth, i.heading.clone()));
+        flatten(&i.children, depth + 1, out);
+    }
 }
 
 async fn unit_names(state: &AppState) -> Result<HashMap<UnitId, String>, WebError> {
@@ -385,6 +399,12 @@ pub async fn show(
             .iter()
             .map(|d| (d.code(), d.label(lang)))
             .collect(),
+        legal_bases: plan.document.legal_bases.clone(),
+        outline: {
+            let mut out = Vec::new();
+            flatten(&plan.document.outline, 0, &mut out);
+            out
+        },
         ctx,
     })
 }
@@ -957,6 +977,7 @@ pub async fn draft_from_results(
             &goals,
             &[],
             &tasks,
+            None,
             &user.by(),
             Utc::now(),
         )

@@ -96,6 +96,9 @@ web_tests! {
         assert_eq!((plan.meta.number.as_str(), plan.source.as_str(), plan.tasks.len()), ("152/KH-UBND", "import", kept));
         let page = lan.get(saved.location.as_deref().unwrap()).await;
         assert!(page.text("#plan-state").starts_with("Dự thảo"));
+        // The document's legal bases and outline are kept with the plan.
+        assert_eq!(page.count("#plan-bases li"), 6, "{}", page.text("#plan-document"));
+        assert!(page.texts("#plan-outline li")[0].starts_with("I."), "{:?}", page.texts("#plan-outline li"));
 
         // Not a plan at all: refused with the file named; a focal point may not import.
         let junk = lan.upload("/plans/import", "file", "anh.txt", "xin chào".as_bytes()).await;

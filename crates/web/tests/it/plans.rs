@@ -198,7 +198,7 @@ web_tests! {
         // The year's issued plan gives Sở Tư pháp two tasks; one is done.
         let task = |text: &str| NewTask { text: text.into(), field_code: "2".into(), node_codes: vec![], lead_unit: Some(stp), cooperators: vec![], deadline: Deadline::Year { year: f.year }, output: String::new(), expected_points: None };
         let meta = PlanMeta { unit: stp, year: f.year, title: "Kế hoạch".into(), number: "1/KH".into(), decision_date: None, issuer: String::new() };
-        let plan = db.store.create_plan(&meta, "manual", None, &[], &[], &[task("A"), task("B")], &by, chrono::Utc::now()).await.unwrap();
+        let plan = db.store.create_plan(&meta, "manual", None, &[], &[], &[task("A"), task("B")], None, &by, chrono::Utc::now()).await.unwrap();
         let tasks = db.store.plan(plan).await.unwrap().tasks;
         db.store.set_task_done(tasks[0].id, Some(today), &by, chrono::Utc::now()).await.unwrap();
         // Not counted before the plan is issued.
