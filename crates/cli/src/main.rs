@@ -921,10 +921,158 @@ async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Res
             }
         }
     }
+    demo_reports_and_inspections(store, today).await?;
     println!(
         "Demo plans: last year's and this year's, {} tasks each.",
         chiso_core::demo::plan_tasks().len()
     );
+    Ok(())
+}
+
+/// This year's periodic reports of the departments (some on time, some late, some missing),
+/// inspections of a few units with findings partly remedied, and two initiatives.
+async fn demo_reports_and_inspections(
+    store: &chiso_store::Store,
+    today: chrono::NaiveDate,
+) -> Result<(), Failure> {
+    use chiso_core::units::UnitType;
+    use chrono::Datelike;
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    let by = chiso_store::audit::By::system("demo");
+    let now = chrono::Utc::now();
+    let year = today.year();
+    let departments = store
+        .find_units(&chiso_store::units::UnitFilter {
+            unit_type: Some(UnitType::Department),
+            active_on: Some(today),
+            ..Default::default()
+        })
+        .await
+        .map_err(env)?;
+    for (n, (title, month, day)) in [
+        ("Báo cáo CCHC quý I", 3, 15),
+        ("Báo cáo CCHC 6 tháng", 6, 15),
+        ("Báo cáo CCHC quý III", 9, 15),
+        ("Báo cáo CCHC năm", 12, 15),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let Some(due) = chrono::NaiveDate::from_ymd_opt(year, month, day) else {
+            continue;
+        };
+        let entry = store
+            .add_report_entry(
+                year,
+                &format!("{title}/{year}"),
+                UnitType::Department,
+                due,
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        if due > today {
+            continue;
+        }
+        for (i, u) in departments.iter().enumerate() {
+            // Most send on time, every fifth sends late, every seventh does not send.
+            if (i + n) % 7 == 6 {
+                continue;
+            }
+            let sent = if (i + n) % 5 == 4 {
+                due + chrono::Duration::days(4)
+            } else {
+                due - chrono::Duration::days(2)
+            };
+            let at = sent
+                .and_hms_opt(3, 0, 0)
+                .map(|t| t.and_utc())
+                .unwrap_or(now);
+            store
+                .submit_report(
+                    entry,
+                    u.id,
+                    "Báo cáo đã ký, gửi kèm (dữ liệu mẫu)",
+                    None,
+                    &chiso_store::audit::By::system("dau-moi"),
+                    at,
+                )
+                .await
+                .map_err(env)?;
+        }
+    }
+    for (i, u) in departments.iter().take(5).enumerate() {
+        let planned = today - chrono::Duration::days(120 - 20 * i as i64);
+        if planned.year() != year {
+            continue;
+        }
+        let id = store
+            .plan_inspection(year, u.id, planned, &by, now)
+            .await
+            .map_err(env)?;
+        if i < 4 {
+            let findings = vec![
+                (
+                    "Niêm yết TTHC tại bộ phận một cửa chưa đầy đủ".to_string(),
+                    "Niêm yết lại đủ thủ tục".to_string(),
+                    Some(planned + chrono::Duration::days(30)),
+                ),
+                (
+                    "Báo cáo CCHC quý gửi chậm".to_string(),
+                    "Phân công người theo dõi, gửi đúng hạn".to_string(),
+                    None,
+                ),
+            ];
+            store
+                .record_inspection(id, planned, &findings, &by, now)
+                .await
+                .map_err(env)?;
+            if i % 2 == 0 {
+                let all = store.inspections(year).await.map_err(env)?;
+                if let Some(f) = all
+                    .iter()
+                    .find(|x| x.id == id)
+                    .and_then(|x| x.findings.first())
+                {
+                    store
+                        .close_finding(f.id, Some(planned + chrono::Duration::days(20)), &by, now)
+                        .await
+                        .map_err(env)?;
+                }
+            }
+        }
+    }
+    if let Some(u) = departments.first() {
+        let a = store
+            .add_initiative(
+                year,
+                u.id,
+                "Tiếp nhận hồ sơ TTHC qua tin nhắn Zalo OA (dữ liệu mẫu)",
+                "Nhắc lịch hẹn trả kết quả tự động",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        store
+            .evaluate_initiative(a, true, "Hội đồng sáng kiến công nhận (mẫu)", &by, now)
+            .await
+            .map_err(env)?;
+    }
+    if let Some(u) = departments.get(1) {
+        store
+            .add_initiative(
+                year,
+                u.id,
+                "Số hóa sổ theo dõi văn bản đến (dữ liệu mẫu)",
+                "",
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+    }
     Ok(())
 }
 

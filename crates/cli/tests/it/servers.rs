@@ -98,6 +98,18 @@ fn serve_demo_answers_and_a_demo_login_works() {
     assert_eq!(results.body.matches("<td class=\"num rank\">").count(), 20);
     let plans = web.request("GET", "/plans", None);
     assert_eq!(plans.body.matches("/KH-UBND").count(), 2, "{}", plans.body);
+    let reports = web.request("GET", "/reports", None);
+    assert!(
+        reports.body.contains("Báo cáo CCHC quý I/"),
+        "{}",
+        reports.body
+    );
+    let inspections = web.request("GET", "/inspections", None);
+    assert!(
+        inspections.body.contains("id=\"coverage\""),
+        "{}",
+        inspections.body
+    );
     drop(server);
     // Every score event of the demo is in an intact ledger.
     let verify = chiso(&s.0, &["--db", &s.db_url(), "audit", "verify"]);
