@@ -199,7 +199,7 @@ impl UnitData {
             answers: state.store.answers(r, u).await?,
             finals: state.store.final_scores(r, u).await?,
             last_year: last_year(state, l, unit, only).await?,
-            records: records_of(state, l, UnitId(unit)).await?,
+            records: records_of(state, l, UnitId(unit), only).await?,
         })
     }
 
@@ -479,19 +479,22 @@ pub(crate) fn item(node: &Node, data: &UnitData, perms: Perms, ctx: &Ctx) -> Ite
     }
 }
 
-/// The figures chiso keeps for a unit in the round's year, for the kinds its framework uses:
-/// tasks of issued plans the unit leads (done, all) and periodic reports due from it (on time,
-/// due).
+/// The figures chiso keeps for a unit in the round's year, for the kinds its framework uses
+/// (with `only`, just that item's: an item save reads no records unless the item takes them):
+/// tasks of issued plans the unit leads (done, all), periodic reports due from it (on time,
+/// due), inspections.
 async fn records_of(
     state: &AppState,
     l: &Loaded,
     unit: UnitId,
+    only: Option<&str>,
 ) -> Result<HashMap<chiso_core::framework::model::Records, (u64, u64)>, WebError> {
     use chiso_core::framework::model::Records;
     let wanted: std::collections::BTreeSet<Records> = l
         .framework
         .leaves()
         .into_iter()
+        .filter(|n| only.is_none_or(|c| c == n.code))
         .filter_map(|n| n.from_records)
         .collect();
     let mut out = HashMap::new();
@@ -1438,13 +1441,7 @@ pub async fn download_evidence(
             return Err(refused);
         }
     }
-    let bytes = state.files.get(&e.sha256).await?;
-    // The stored hash is checked on every read: a file altered on disk is not served.
-    if chiso_core::round::evidence::sha256(&bytes) != e.sha256 {
-        return Err(WebError::Internal(format!(
-            "evidence {id} does not match its SHA-256"
-        )));
-    }
+    let bytes = crate::pages::stored_file(&state, &e.sha256, &format!("evidence {id}")).await?;
     let inline =
         e.meta.content_type == "application/pdf" || e.meta.content_type.starts_with("image/");
     let disposition = format!(

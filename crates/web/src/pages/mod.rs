@@ -348,6 +348,47 @@ pub async fn read_upload(
     Ok(file.filter(|(_, b)| !b.is_empty()))
 }
 
+/// A stored file's bytes, checked against the SHA-256 they are stored under: a file altered on
+/// disk or in the bucket is never served.
+pub(crate) async fn stored_file(
+    state: &AppState,
+    sha256: &str,
+    what: &str,
+) -> Result<Vec<u8>, crate::WebError> {
+    let bytes = state.files.get(sha256).await?;
+    if chiso_core::round::evidence::sha256(&bytes) != sha256 {
+        return Err(crate::WebError::Internal(format!(
+            "{what} does not match its SHA-256"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// A download: the bytes with their type, as an attachment under an ASCII-safe file name.
+pub(crate) fn attachment(bytes: Vec<u8>, name: &str, content_type: String) -> Response {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A posted form's value for `key`, trimmed; empty when absent (forms read as pairs keep
 /// repeated keys such as multi-selects).
 pub(crate) fn form_value<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {

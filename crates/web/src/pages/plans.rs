@@ -804,7 +804,6 @@ pub async fn update_file(
     user: CurrentUser,
     Path((plan, id, update)): Path<(i64, i64, i64)>,
 ) -> Result<Response, WebError> {
-    use axum::response::IntoResponse;
     let p = state.store.plan(PlanId(plan)).await?;
     if !may_read(&user, &p) {
         user.require(Action::ManagePlans, Target::Province)?;
@@ -815,33 +814,8 @@ pub async fn update_file(
         .find(|u| u.id == update)
         .and_then(|u| u.file)
         .ok_or(WebError::NotFound)?;
-    let bytes = state.files.get(&sha).await?;
-    if chiso_core::round::evidence::sha256(&bytes) != sha {
-        return Err(WebError::Internal(format!(
-            "task update {update} does not match its SHA-256"
-        )));
-    }
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-._".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, ctype),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let bytes = crate::pages::stored_file(&state, &sha, &format!("task update {update}")).await?;
+    Ok(crate::pages::attachment(bytes, &name, ctype))
 }
 
 /// The lead unit asks for a later deadline, with a reason.
@@ -992,7 +966,6 @@ pub async fn export(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    use axum::response::IntoResponse;
     let plan = state.store.plan(PlanId(id)).await?;
     if !may_read(&user, &plan) {
         user.require(Action::ManagePlans, Target::Province)?;
@@ -1022,18 +995,9 @@ pub async fn export(
     let bytes =
         chiso_reports::plan_xlsx::plan_workbook(&plan.meta.title, &lines, today(), ctx.lang)
             .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"ke-hoach-{id}.xlsx\""),
-            ),
-        ],
+    Ok(crate::pages::attachment(
         bytes,
-    )
-        .into_response())
+        &format!("ke-hoach-{id}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+    ))
 }

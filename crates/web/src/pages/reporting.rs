@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chiso_core::format::{date as fmt_date, parse_date, vietnam_day};
 use chiso_core::ids::UnitId;
 use chiso_core::plan::reporting::{ReportState, on_time_rate, report_state};
@@ -339,32 +339,8 @@ pub async fn file(
         .await?
         .ok_or(WebError::NotFound)?;
     let f = s.file.ok_or(WebError::NotFound)?;
-    let bytes = state.files.get(&f.sha256).await?;
-    if chiso_core::round::evidence::sha256(&bytes) != f.sha256 {
-        return Err(WebError::Internal(format!(
-            "report file {entry}/{unit} does not match its SHA-256"
-        )));
-    }
-    let ascii: String = f
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-._".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, f.content_type),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let bytes =
+        crate::pages::stored_file(&state, &f.sha256, &format!("report file {entry}/{unit}"))
+            .await?;
+    Ok(crate::pages::attachment(bytes, &f.name, f.content_type))
 }
