@@ -769,7 +769,7 @@ async fn finished_demo_round(
 /// request waiting for the administrator.
 async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Result<(), Failure> {
     use chiso_core::plan::{Deadline, Direction};
-    use chiso_store::plans::{Goal, NewTask, PlanMeta};
+    use chiso_store::plans::{Goal, NewKpi, NewTask, PlanMeta};
     let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
     let by = chiso_store::audit::By::system("demo");
     let now = chrono::Utc::now();
@@ -866,13 +866,17 @@ async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Res
                     .map_err(env)?;
             }
         }
+        let office = unit("VP-UBND").await?;
         let kpi = store
             .add_kpi(
                 id,
-                "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
-                Direction::Above,
-                rust_decimal::Decimal::from(95),
-                "%",
+                &NewKpi {
+                    text: "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn".into(),
+                    direction: Direction::Above,
+                    target: rust_decimal::Decimal::from(95),
+                    unit_label: "%".into(),
+                    unit: Some(office),
+                },
                 &by,
                 now,
             )
@@ -896,10 +900,13 @@ async fn demo_plans(store: &chiso_store::Store, today: chrono::NaiveDate) -> Res
         store
             .add_kpi(
                 id,
-                "Văn bản điện tử được ký số",
-                Direction::AtLeast,
-                rust_decimal::Decimal::from(100),
-                "%",
+                &NewKpi {
+                    text: "Văn bản điện tử được ký số".into(),
+                    direction: Direction::AtLeast,
+                    target: rust_decimal::Decimal::from(100),
+                    unit_label: "%".into(),
+                    unit: None,
+                },
                 &by,
                 now,
             )

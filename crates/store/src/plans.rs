@@ -93,6 +93,8 @@ pub struct NewKpi {
     pub direction: Direction,
     pub target: Decimal,
     pub unit_label: String,
+    /// The unit that reports the actual values, if not only the plan's administrators.
+    pub unit: Option<UnitId>,
 }
 
 /// A stored task.
@@ -123,6 +125,8 @@ pub struct Kpi {
     pub direction: Direction,
     pub target: Decimal,
     pub unit_label: String,
+    /// The unit that reports the actual values, if not only the plan's administrators.
+    pub unit: Option<UnitId>,
     pub actuals: Vec<KpiActual>,
 }
 
@@ -264,6 +268,77 @@ impl TaskRow {
     }
 }
 
+/// A goal's numbers as stored (scaled decimals), refused when more precise than four decimals.
+fn goal_values(g: &Goal) -> Result<[Option<i64>; 8], StoreError> {
+    Ok([
+        g.baseline_points.and_then(Points::to_scaled),
+        g.baseline_max.and_then(Points::to_scaled),
+        g.baseline_percent.map(scaled).transpose()?,
+        g.baseline_rank,
+        g.baseline_rank_change,
+        g.target_points.and_then(Points::to_scaled),
+        g.target_percent.map(scaled).transpose()?,
+        g.target_rank,
+    ])
+}
+
+/// Inserts one goal at a position through an open transaction.
+macro_rules! insert_goal {
+    ($tx:expr, $plan:expr, $i:expr, $g:expr, $v:expr) => {{
+        let (g, v): (&Goal, &[Option<i64>; 8]) = ($g, $v);
+        sqlx::query(
+            "INSERT INTO plan_goals (plan_id, position, field_code, field_name, baseline_points, baseline_max, baseline_percent, \
+             baseline_rank, baseline_rank_change, target_points, target_percent, target_rank, target_group) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind($plan)
+        .bind($i as i64)
+        .bind(&g.field_code)
+        .bind(&g.field_name)
+        .bind(v[0])
+        .bind(v[1])
+        .bind(v[2])
+        .bind(v[3])
+        .bind(v[4])
+        .bind(v[5])
+        .bind(v[6])
+        .bind(v[7])
+        .bind(&g.target_group)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// A task as written, for the audit trail.
+fn task_json(t: &NewTask) -> serde_json::Value {
+    serde_json::json!({
+        "text": t.text,
+        "field": t.field_code,
+        "nodes": t.node_codes,
+        "lead": t.lead_unit.map(|u| u.0),
+        "cooperators": t.cooperators.iter().map(|u| u.0).collect::<Vec<_>>(),
+        "deadline": t.deadline,
+        "output": t.output,
+        "expected_points": t.expected_points.map(|p| p.to_string()),
+    })
+}
+
+/// Goals' targets, for the audit trail.
+fn goals_json(goals: &[Goal]) -> serde_json::Value {
+    goals
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "field": g.field_code,
+                "target_points": g.target_points.map(|p| p.to_string()),
+                "target_percent": g.target_percent.map(|p| p.to_string()),
+                "target_rank": g.target_rank,
+                "target_group": g.target_group,
+            })
+        })
+        .collect()
+}
+
 /// Inserts a task and its cooperating units through an open transaction; gives its id.
 macro_rules! insert_task {
     ($tx:expr, $plan:expr, $t:expr, $now:expr) => {{
@@ -319,21 +394,8 @@ impl Store {
             .iter()
             .map(|k| scaled(k.target))
             .collect::<Result<_, _>>()?;
-        let goal_values: Vec<[Option<i64>; 8]> = goals
-            .iter()
-            .map(|g| -> Result<[Option<i64>; 8], StoreError> {
-                Ok([
-                    g.baseline_points.and_then(Points::to_scaled),
-                    g.baseline_max.and_then(Points::to_scaled),
-                    g.baseline_percent.map(scaled).transpose()?,
-                    g.baseline_rank,
-                    g.baseline_rank_change,
-                    g.target_points.and_then(Points::to_scaled),
-                    g.target_percent.map(scaled).transpose()?,
-                    g.target_rank,
-                ])
-            })
-            .collect::<Result<_, _>>()?;
+        let goal_values: Vec<[Option<i64>; 8]> =
+            goals.iter().map(goal_values).collect::<Result<_, _>>()?;
         let id = transaction!(self, |tx| {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO plans (unit_id, year, title, number, decision_date, issuer, status, source, round_id, sections, created_at, created_by) \
@@ -354,39 +416,21 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             for (i, (g, v)) in goals.iter().zip(&goal_values).enumerate() {
-                sqlx::query(
-                    "INSERT INTO plan_goals (plan_id, position, field_code, field_name, baseline_points, baseline_max, baseline_percent, \
-                     baseline_rank, baseline_rank_change, target_points, target_percent, target_rank, target_group) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(id)
-                .bind(i as i64)
-                .bind(&g.field_code)
-                .bind(&g.field_name)
-                .bind(v[0])
-                .bind(v[1])
-                .bind(v[2])
-                .bind(v[3])
-                .bind(v[4])
-                .bind(v[5])
-                .bind(v[6])
-                .bind(v[7])
-                .bind(&g.target_group)
-                .execute(&mut *tx)
-                .await?;
+                insert_goal!(tx, id, i, g, v);
             }
             for t in tasks {
                 insert_task!(tx, id, t, now);
             }
             for (k, target) in kpis.iter().zip(&kpi_targets) {
                 sqlx::query(
-                    "INSERT INTO plan_kpis (plan_id, text, direction, target, unit_label) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO plan_kpis (plan_id, text, direction, target, unit_label, unit_id) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
                 .bind(&k.text)
                 .bind(k.direction.code())
                 .bind(*target)
                 .bind(&k.unit_label)
+                .bind(k.unit.map(|u| u.0))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -456,9 +500,9 @@ impl Store {
                 target_group: g.11,
             })
             .collect();
-        let kpis: Vec<(i64, String, String, i64, String)> = read!(self, |pool| {
+        let kpis: Vec<(i64, String, String, i64, String, Option<i64>)> = read!(self, |pool| {
             sqlx::query_as(
-                "SELECT id, text, direction, target, unit_label FROM plan_kpis WHERE plan_id = $1 ORDER BY id",
+                "SELECT id, text, direction, target, unit_label, unit_id FROM plan_kpis WHERE plan_id = $1 ORDER BY id",
             )
             .bind(id.0)
             .fetch_all(pool)
@@ -475,7 +519,7 @@ impl Store {
         })?;
         plan.kpis = kpis
             .into_iter()
-            .map(|(kid, text, direction, target, unit_label)| {
+            .map(|(kid, text, direction, target, unit_label, unit)| {
                 Ok(Kpi {
                     id: kid,
                     text,
@@ -483,6 +527,7 @@ impl Store {
                         .ok_or_else(|| StoreError::Corrupt(format!("kpi direction {direction}")))?,
                     target: unscaled(target),
                     unit_label,
+                    unit: unit.map(UnitId),
                     actuals: actuals
                         .iter()
                         .filter(|a| a.0 == kid)
@@ -710,6 +755,133 @@ impl Store {
         }))
     }
 
+    /// Rewrites a task as the administrator corrected it (text, field, lead and cooperating
+    /// units, deadline, output, expected points); progress, done date and extensions stay.
+    pub async fn update_task(
+        &self,
+        task: i64,
+        new: &NewTask,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (old, _, _) = self.task(task).await?;
+        let deadline =
+            serde_json::to_string(&new.deadline).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        transaction!(self, |tx| {
+            sqlx::query(
+                "UPDATE plan_tasks SET text = $2, field_code = $3, node_codes = $4, lead_unit_id = $5, deadline = $6, \
+                 output = $7, expected_points = $8 WHERE id = $1",
+            )
+            .bind(task)
+            .bind(&new.text)
+            .bind(&new.field_code)
+            .bind(new.node_codes.join(","))
+            .bind(new.lead_unit.map(|u| u.0))
+            .bind(&deadline)
+            .bind(&new.output)
+            .bind(new.expected_points.and_then(Points::to_scaled))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM task_cooperators WHERE task_id = $1")
+                .bind(task)
+                .execute(&mut *tx)
+                .await?;
+            for u in &new.cooperators {
+                sqlx::query("INSERT INTO task_cooperators (task_id, unit_id) VALUES ($1, $2)")
+                    .bind(task)
+                    .bind(u.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let entry = NewEntry::new(
+                now,
+                by,
+                "plan.task_edit",
+                "plan",
+                old.plan.0,
+                format!("{task}: {}", new.text),
+            )
+            .before(&task_json(&old.task))
+            .after(&task_json(new));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+
+    /// Removes a task written by mistake. A task someone has reported on or asked more time
+    /// for is refused: what units sent is never thrown away.
+    pub async fn remove_task(
+        &self,
+        task: i64,
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (old, _, _) = self.task(task).await?;
+        transaction!(self, |tx| {
+            let used: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM task_updates WHERE task_id = $1) \
+                 + (SELECT COUNT(*) FROM task_extensions WHERE task_id = $1)",
+            )
+            .bind(task)
+            .fetch_one(&mut *tx)
+            .await?;
+            if used > 0 || old.done_on.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "task {task} has progress reports or extension requests"
+                )));
+            }
+            sqlx::query("DELETE FROM plan_tasks WHERE id = $1")
+                .bind(task)
+                .execute(&mut *tx)
+                .await?;
+            let entry = NewEntry::new(
+                now,
+                by,
+                "plan.task_remove",
+                "plan",
+                old.plan.0,
+                format!("{task}: {}", old.task.text),
+            )
+            .before(&task_json(&old.task));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+
+    /// Replaces a plan's goals (their baselines and targets) as the administrator corrected them.
+    pub async fn set_goals(
+        &self,
+        plan: PlanId,
+        goals: &[Goal],
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let before = self.plan(plan).await?.goals;
+        let values: Vec<[Option<i64>; 8]> =
+            goals.iter().map(goal_values).collect::<Result<_, _>>()?;
+        transaction!(self, |tx| {
+            sqlx::query("DELETE FROM plan_goals WHERE plan_id = $1")
+                .bind(plan.0)
+                .execute(&mut *tx)
+                .await?;
+            for (i, (g, v)) in goals.iter().zip(&values).enumerate() {
+                insert_goal!(tx, plan.0, i, g, v);
+            }
+            let entry = NewEntry::new(
+                now,
+                by,
+                "plan.goals",
+                "plan",
+                plan.0,
+                format!("{} goals", goals.len()),
+            )
+            .before(&goals_json(&before))
+            .after(&goals_json(goals));
+            record_audit!(tx, entry);
+        });
+        Ok(())
+    }
+
     /// Marks a task done on a day (or not done with `None`).
     pub async fn set_task_done(
         &self,
@@ -875,30 +1047,27 @@ impl Store {
     }
 
     /// Adds a KPI to a plan.
-    #[allow(clippy::too_many_arguments)]
     pub async fn add_kpi(
         &self,
         plan: PlanId,
-        text: &str,
-        direction: Direction,
-        target: Decimal,
-        unit_label: &str,
+        kpi: &NewKpi,
         by: &By,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        let target_scaled = scaled(target)?;
+        let target_scaled = scaled(kpi.target)?;
         Ok(transaction!(self, |tx| {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO plan_kpis (plan_id, text, direction, target, unit_label) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO plan_kpis (plan_id, text, direction, target, unit_label, unit_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(plan.0)
-            .bind(text)
-            .bind(direction.code())
+            .bind(&kpi.text)
+            .bind(kpi.direction.code())
             .bind(target_scaled)
-            .bind(unit_label)
+            .bind(&kpi.unit_label)
+            .bind(kpi.unit.map(|u| u.0))
             .fetch_one(&mut *tx)
             .await?;
-            let entry = NewEntry::new(now, by, "plan.kpi_add", "plan", plan.0, text.to_string());
+            let entry = NewEntry::new(now, by, "plan.kpi_add", "plan", plan.0, kpi.text.clone());
             record_audit!(tx, entry);
             id
         }))

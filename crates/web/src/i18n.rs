@@ -468,6 +468,18 @@ texts! {
     plan_nodes: "Tiêu chí liên quan", "Linked sub-criteria";
     plan_add_task: "Thêm nhiệm vụ", "Add a task";
     plan_task_text_required: "Nhập nội dung nhiệm vụ.", "Enter the task.";
+    plan_task_in_use: "Nhiệm vụ đã có báo cáo tiến độ, đề nghị gia hạn hoặc đã hoàn thành nên không thể xóa; hãy sửa nội dung nếu cần.", "This task has progress reports, extension requests or is done, so it cannot be removed; edit it instead.";
+    plan_task_edit: "Sửa nhiệm vụ", "Edit the task";
+    plan_task_remove: "Xóa nhiệm vụ", "Remove the task";
+    plan_task_remove_confirm: "Xóa nhiệm vụ này khỏi kế hoạch?", "Remove this task from the plan?";
+    plan_goals_edit: "Sửa mục tiêu", "Edit the goals";
+    plan_goals_issued: "Kế hoạch đã ban hành: mục tiêu không sửa được.", "The plan is issued: its goals can no longer be changed.";
+    plan_percent_range: "tỷ lệ phải từ 0 đến 100", "a percentage must be between 0 and 100";
+    plan_target_points: "Điểm mục tiêu", "Target points";
+    plan_target_rank: "Thứ hạng mục tiêu", "Target rank";
+    plan_target_group: "Nhóm mục tiêu", "Target group";
+    plan_remove_goal: "Bỏ", "Drop";
+    plan_kpi_unit: "Đơn vị báo cáo số liệu", "Unit reporting the actuals";
     plan_updates: "Tiến độ thực hiện", "Progress";
     plan_updates_none: "Chưa có báo cáo tiến độ.", "No progress report yet.";
     plan_report: "Báo cáo tiến độ", "Progress report";
@@ -515,6 +527,8 @@ texts! {
     plan_import_meta: "Thông tin văn bản", "Document";
     plan_import_unit: "Kế hoạch của", "Plan of";
     plan_import_bases: "Căn cứ", "Legal bases";
+    plan_import_bases_help: "Sửa hoặc xóa trắng một căn cứ để bỏ; thêm căn cứ còn thiếu vào các ô trống.", "Edit a basis, or empty it to drop it; add missing ones in the blank boxes.";
+    plan_import_bases_new: "Thêm căn cứ (số, ngày, trích yếu)", "Add a legal basis (number, date, subject)";
     plan_import_keep: "Lưu", "Keep";
     plan_import_points: "Điểm", "Points";
     plan_import_group: "Nhóm, thứ hạng mục tiêu", "Target group";

@@ -144,6 +144,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(plans::add_kpi_actual),
         )
         .route("/plans/{id}/tasks/{task}", get(plans::task))
+        .route("/plans/{id}/tasks/{task}/edit", post(plans::edit_task))
+        .route("/plans/{id}/tasks/{task}/remove", post(plans::remove_task))
+        .route("/plans/{id}/goals", post(plans::save_goals))
         .route("/plans/{id}/tasks/{task}/report", post(plans::report))
         .route(
             "/plans/{id}/tasks/{task}/updates/{update}/file",

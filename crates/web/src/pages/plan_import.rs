@@ -398,6 +398,7 @@ pub async fn save(
                 direction: d,
                 target: t,
                 unit_label: chiso_core::text::clean(&k.unit),
+                unit: None,
             }),
             _ => problems.push(format!("{row}: {}", ctx.t.plan_kpi_invalid)),
         }
@@ -491,7 +492,13 @@ pub async fn save(
         legal_bases: all(&pairs, "legal_basis")
             .iter()
             .map(|s| chiso_core::text::clean(s))
-            .collect(),
+            .fold(Vec::new(), |mut kept: Vec<String>, b| {
+                // The user may have typed one that was already there.
+                if !kept.contains(&b) {
+                    kept.push(b);
+                }
+                kept
+            }),
         // What the server itself wrote into the form; unreadable means no outline.
         outline: serde_json::from_str(get(&pairs, "outline")).unwrap_or_default(),
     };

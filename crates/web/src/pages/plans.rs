@@ -37,11 +37,18 @@ fn num(d: Decimal, lang: Lang) -> String {
 }
 
 /// Whether the account works on a plan: it manages plans, reads results, or its unit leads or
-/// cooperates on one of the tasks.
+/// cooperates on one of the tasks or reports one of the KPIs.
 fn may_read(user: &CurrentUser, plan: &Plan) -> bool {
     user.can(Action::ManagePlans, Target::Province)
         || user.can(Action::ViewResults, Target::Province)
         || plan.tasks.iter().any(|t| involved(user, t))
+        || plan.kpis.iter().any(|k| reports_kpi(user, k))
+}
+
+/// Whether the account reports a KPI's actual values for its unit.
+fn reports_kpi(user: &CurrentUser, k: &chiso_store::plans::Kpi) -> bool {
+    let unit = user.account().unit;
+    k.unit == Some(unit) && user.can(Action::ReportTaskProgress, Target::Unit(unit))
 }
 
 /// Whether the account reports on a task for its unit (lead or cooperating).
@@ -140,12 +147,21 @@ pub struct GoalLine {
     pub baseline: String,
     pub baseline_rank: String,
     pub target: String,
+    /// The target's parts as the edit form shows them.
+    pub target_points: String,
+    pub target_percent: String,
+    pub target_rank: String,
+    pub target_group: String,
 }
 
 /// A KPI as shown.
 pub struct KpiLine {
     pub id: i64,
     pub text: String,
+    /// The unit that reports its actual values.
+    pub unit: String,
+    /// Whether the viewer may report an actual value.
+    pub can_report: bool,
     pub target: String,
     pub latest: String,
     pub met: Option<bool>,
@@ -242,6 +258,13 @@ fn flatten(
     }
 }
 
+/// Units for a select, in Vietnamese alphabetical order.
+fn sorted_units(names: &HashMap<UnitId, String>) -> Vec<(i64, String)> {
+    let mut units: Vec<(i64, String)> = names.iter().map(|(id, n)| (id.0, n.clone())).collect();
+    units.sort_by_cached_key(|(_, n)| chiso_core::text::collation_key(n));
+    units
+}
+
 async fn unit_names(state: &AppState) -> Result<HashMap<UnitId, String>, WebError> {
     Ok(state
         .store
@@ -303,6 +326,13 @@ pub async fn show(
             .flatten()
             .collect::<Vec<_>>()
             .join(" · "),
+            target_points: pts(g.target_points).unwrap_or_default(),
+            target_percent: g
+                .target_percent
+                .map(|x| chiso_core::format::points(x, lang))
+                .unwrap_or_default(),
+            target_rank: g.target_rank.map(|r| r.to_string()).unwrap_or_default(),
+            target_group: g.target_group.clone(),
         })
         .collect();
     let kpis = plan
@@ -313,6 +343,9 @@ pub async fn show(
             KpiLine {
                 id: k.id,
                 text: k.text.clone(),
+                unit: k.unit.map(|u| name(&u)).unwrap_or_default(),
+                can_report: reports_kpi(&user, k)
+                    || user.can(Action::ManagePlans, Target::Province),
                 target: format!(
                     "{} {} {}",
                     k.direction.label(lang),
@@ -368,8 +401,7 @@ pub async fn show(
         .iter()
         .map(|(f, t)| tally_row(f.clone(), t, lang))
         .collect();
-    let mut units: Vec<(i64, String)> = names.iter().map(|(id, n)| (id.0, n.clone())).collect();
-    units.sort_by_cached_key(|(_, n)| chiso_core::text::collation_key(n));
+    let units = sorted_units(&names);
     Ok(PlanPage {
         id,
         title: plan.meta.title.clone(),
@@ -461,27 +493,23 @@ pub async fn save_meta(
     Ok(back(&state, &format!("/plans/{id}")))
 }
 
-/// Adds a task to a plan (administrators).
-pub async fn add_task(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    user.require(Action::ManagePlans, Target::Province)?;
-    state.store.plan(PlanId(id)).await?;
-    let text = chiso_core::text::clean(get(&pairs, "text"));
+/// A task as the administrator wrote it in the form; every unit named must exist.
+async fn task_from_form(
+    state: &AppState,
+    ctx: &Ctx,
+    pairs: &[(String, String)],
+) -> Result<NewTask, WebError> {
+    let text = chiso_core::text::clean(get(pairs, "text"));
     if text.is_empty() {
         return Err(WebError::BadRequest(
             ctx.t.plan_task_text_required.to_string(),
         ));
     }
-    let deadline = Deadline::parse(get(&pairs, "deadline")).ok_or_else(|| {
+    let deadline = Deadline::parse(get(pairs, "deadline")).ok_or_else(|| {
         WebError::BadRequest(format!(
             "{}: \"{}\"",
             ctx.t.plan_deadline_invalid,
-            get(&pairs, "deadline")
+            get(pairs, "deadline")
         ))
     })?;
     let unit_of = |v: &str| -> Result<Option<UnitId>, WebError> {
@@ -493,9 +521,9 @@ pub async fn add_task(
                 .map_err(|_| WebError::BadRequest(ctx.t.unit_required.to_string())),
         }
     };
-    let lead = unit_of(get(&pairs, "lead_unit"))?;
+    let lead = unit_of(get(pairs, "lead_unit"))?;
     let mut cooperators = Vec::new();
-    for (k, v) in &pairs {
+    for (k, v) in pairs {
         if k == "cooperator"
             && let Some(u) = unit_of(v.trim())?
             && Some(u) != lead
@@ -507,17 +535,17 @@ pub async fn add_task(
     for u in lead.iter().chain(&cooperators) {
         state.store.unit(*u).await?;
     }
-    let expected = match get(&pairs, "expected_points") {
+    let expected = match get(pairs, "expected_points") {
         "" => None,
         v => Some(
             chiso_core::framework::Points::parse(v)
                 .ok_or_else(|| WebError::BadRequest(format!("\"{v}\" {}", ctx.t.not_a_number)))?,
         ),
     };
-    let task = NewTask {
+    Ok(NewTask {
         text,
-        field_code: chiso_core::text::clean(get(&pairs, "field_code")),
-        node_codes: get(&pairs, "node_codes")
+        field_code: chiso_core::text::clean(get(pairs, "field_code")),
+        node_codes: get(pairs, "node_codes")
             .split([',', ' ', ';'])
             .filter(|c| !c.is_empty())
             .map(str::to_string)
@@ -525,14 +553,148 @@ pub async fn add_task(
         lead_unit: lead,
         cooperators,
         deadline,
-        output: chiso_core::text::clean(get(&pairs, "output")),
+        output: chiso_core::text::clean(get(pairs, "output")),
         expected_points: expected,
-    };
+    })
+}
+
+/// Adds a task to a plan (administrators).
+pub async fn add_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    state.store.plan(PlanId(id)).await?;
+    let task = task_from_form(&state, &ctx, &pairs).await?;
     state
         .store
         .add_task(PlanId(id), &task, &user.by(), Utc::now())
         .await?;
     Ok(back(&state, &format!("/plans/{id}#tasks")))
+}
+
+/// Corrects a task (administrators): its progress, done date and extensions stay.
+pub async fn edit_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((plan, id)): Path<(i64, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    task_of(&state, plan, id).await?;
+    let task = task_from_form(&state, &ctx, &pairs).await?;
+    state
+        .store
+        .update_task(id, &task, &user.by(), Utc::now())
+        .await?;
+    Ok(back(&state, &format!("/plans/{plan}/tasks/{id}")))
+}
+
+/// Removes a task written by mistake (administrators); one that units reported on stays.
+pub async fn remove_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((plan, id)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    let (t, updates, extensions) = task_of(&state, plan, id).await?;
+    if !updates.is_empty() || !extensions.is_empty() || t.done_on.is_some() {
+        return Err(WebError::BadRequest(ctx.t.plan_task_in_use.to_string()));
+    }
+    state.store.remove_task(id, &user.by(), Utc::now()).await?;
+    Ok(back(&state, &format!("/plans/{plan}#tasks")))
+}
+
+/// Corrects a draft plan's goals: each field's baseline and target.
+pub async fn save_goals(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    let plan = state.store.plan(PlanId(id)).await?;
+    if plan.status != PlanStatus::Draft {
+        return Err(WebError::BadRequest(ctx.t.plan_goals_issued.to_string()));
+    }
+    let points = |k: &str| -> Result<Option<chiso_core::framework::Points>, WebError> {
+        match get(&pairs, k) {
+            "" => Ok(None),
+            v => chiso_core::framework::Points::parse(v)
+                .map(Some)
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("{k}: \"{v}\" {}", ctx.t.not_a_number))
+                }),
+        }
+    };
+    let decimal = |k: &str| -> Result<Option<Decimal>, WebError> {
+        match get(&pairs, k) {
+            "" => Ok(None),
+            v => crate::pages::grid::parse_decimal(v)
+                .map(Some)
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("{k}: \"{v}\" {}", ctx.t.not_a_number))
+                }),
+        }
+    };
+    let rank = |k: &str| -> Result<Option<i64>, WebError> {
+        match get(&pairs, k) {
+            "" => Ok(None),
+            v => v
+                .parse::<i64>()
+                .ok()
+                .filter(|r| *r > 0)
+                .map(Some)
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("{k}: \"{v}\" {}", ctx.t.not_a_number))
+                }),
+        }
+    };
+    let mut goals = Vec::new();
+    for (i, g) in plan.goals.iter().enumerate() {
+        if get(&pairs, &format!("remove_{i}")) == "1" {
+            continue;
+        }
+        let target_percent = decimal(&format!("target_percent_{i}"))?;
+        if target_percent.is_some_and(|p| p < Decimal::ZERO || p > Decimal::ONE_HUNDRED) {
+            return Err(WebError::BadRequest(format!(
+                "{} {}: {}",
+                ctx.t.field, g.field_code, ctx.t.plan_percent_range
+            )));
+        }
+        let target_points = points(&format!("target_points_{i}"))?;
+        if let (Some(t), Some(max)) = (target_points, g.baseline_max)
+            && t > max
+        {
+            return Err(WebError::BadRequest(format!(
+                "{} {}: {} > {}",
+                ctx.t.field,
+                g.field_code,
+                t.display(ctx.lang),
+                max.display(ctx.lang)
+            )));
+        }
+        goals.push(Goal {
+            target_points,
+            target_percent,
+            target_rank: rank(&format!("target_rank_{i}"))?,
+            target_group: chiso_core::text::clean(get(&pairs, &format!("target_group_{i}"))),
+            ..g.clone()
+        });
+    }
+    if goals != plan.goals {
+        state
+            .store
+            .set_goals(PlanId(id), &goals, &user.by(), Utc::now())
+            .await?;
+    }
+    Ok(back(&state, &format!("/plans/{id}#goals")))
 }
 
 /// Adds a KPI to a plan.
@@ -550,22 +712,32 @@ pub async fn add_kpi(
     let (Some(direction), Some(target), false) = (direction, target, text.is_empty()) else {
         return Err(WebError::BadRequest(ctx.t.plan_kpi_invalid.to_string()));
     };
+    let unit = match get(&pairs, "unit") {
+        "" => None,
+        v => {
+            let u = UnitId(
+                v.parse()
+                    .map_err(|_| WebError::BadRequest(ctx.t.unit_required.to_string()))?,
+            );
+            state.store.unit(u).await?;
+            Some(u)
+        }
+    };
+    let kpi = chiso_store::plans::NewKpi {
+        text,
+        direction,
+        target,
+        unit_label: chiso_core::text::clean(get(&pairs, "unit_label")),
+        unit,
+    };
     state
         .store
-        .add_kpi(
-            PlanId(id),
-            &text,
-            direction,
-            target,
-            &chiso_core::text::clean(get(&pairs, "unit_label")),
-            &user.by(),
-            Utc::now(),
-        )
+        .add_kpi(PlanId(id), &kpi, &user.by(), Utc::now())
         .await?;
     Ok(back(&state, &format!("/plans/{id}#kpis")))
 }
 
-/// Reports a KPI's actual value for a period.
+/// Reports a KPI's actual value for a period: the KPI's reporting unit or an administrator.
 pub async fn add_kpi_actual(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -573,7 +745,15 @@ pub async fn add_kpi_actual(
     Path((id, kpi)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.require(Action::ManagePlans, Target::Province)?;
+    let plan = state.store.plan(PlanId(id)).await?;
+    let k = plan
+        .kpis
+        .iter()
+        .find(|k| k.id == kpi)
+        .ok_or(WebError::NotFound)?;
+    if !reports_kpi(&user, k) {
+        user.require(Action::ManagePlans, Target::Province)?;
+    }
     let value = crate::pages::grid::parse_decimal(get(&pairs, "value"));
     let period = chiso_core::text::clean(get(&pairs, "period"));
     let source = chiso_core::text::clean(get(&pairs, "source"));
@@ -631,6 +811,33 @@ pub struct TaskPage {
     can_report: bool,
     can_manage: bool,
     today: String,
+    /// The edit form's values (administrators).
+    edit: TaskForm,
+    /// Whether the task may still be removed: nobody reported on it.
+    can_remove: bool,
+}
+
+impl TaskForm {
+    fn is_lead(&self, unit: &i64) -> bool {
+        self.lead == Some(*unit)
+    }
+
+    fn cooperates(&self, unit: &i64) -> bool {
+        self.cooperators.contains(unit)
+    }
+}
+
+/// A task's values as its edit form shows them.
+pub struct TaskForm {
+    pub text: String,
+    pub field_code: String,
+    pub node_codes: String,
+    pub lead: Option<i64>,
+    pub cooperators: Vec<i64>,
+    pub deadline: String,
+    pub output: String,
+    pub expected_points: String,
+    pub units: Vec<(i64, String)>,
 }
 
 async fn task_of(
@@ -708,6 +915,22 @@ pub async fn task(
         can_report: involved(&user, &t),
         can_manage: user.can(Action::ManagePlans, Target::Province),
         today: fmt_date(today()),
+        can_remove: updates.is_empty() && extensions.is_empty() && t.done_on.is_none(),
+        edit: TaskForm {
+            text: t.task.text.clone(),
+            field_code: t.task.field_code.clone(),
+            node_codes: t.task.node_codes.join(", "),
+            lead: t.task.lead_unit.map(|u| u.0),
+            cooperators: t.task.cooperators.iter().map(|u| u.0).collect(),
+            deadline: t.task.deadline.input(),
+            output: t.task.output.clone(),
+            expected_points: t
+                .task
+                .expected_points
+                .map(|p| p.display(lang))
+                .unwrap_or_default(),
+            units: sorted_units(&names),
+        },
         ctx,
     })
 }

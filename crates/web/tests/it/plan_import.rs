@@ -90,6 +90,13 @@ web_tests! {
             }
         }
         assert!(kept >= 5, "lead units found in the text: {kept}");
+        // The user drops the first legal basis, adds a missing one, and repeats an existing one.
+        let bases: Vec<usize> = fixed.iter().enumerate().filter(|(_, (k, _))| k == "legal_basis").map(|(i, _)| i).collect();
+        assert_eq!(bases.len(), 6 + 3, "six read, three blank boxes");
+        let second = fixed[bases[1]].1.clone();
+        fixed[bases[0]].1 = String::new();
+        fixed[bases[6]].1 = "Quyết định số 99/QĐ-UBND ngày 02/01/2024 của UBND tỉnh".into();
+        fixed[bases[7]].1 = second;
         let saved = lan.post_pairs("/plans/import/save", &fixed).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text("#import-problems"));
         let plan = db.store.plans().await.unwrap().remove(0);
@@ -98,6 +105,7 @@ web_tests! {
         assert!(page.text("#plan-state").starts_with("Dự thảo"));
         // The document's legal bases and outline are kept with the plan.
         assert_eq!(page.count("#plan-bases li"), 6, "{}", page.text("#plan-document"));
+        assert!(page.text("#plan-bases").contains("99/QĐ-UBND"), "{}", page.text("#plan-bases"));
         assert!(page.texts("#plan-outline li")[0].starts_with("I."), "{:?}", page.texts("#plan-outline li"));
 
         // Not a plan at all: refused with the file named; a focal point may not import.

@@ -125,6 +125,76 @@ web_tests! {
 }
 
 web_tests! {
+    async fn admins_correct_tasks_and_goals_and_units_report_their_kpis(db) {
+        use chiso_store::plans::{Goal, NewTask, PlanId, PlanMeta};
+        let by = chiso_store::audit::By::system("lan");
+        let unit = |c: &str| { let s = db.store.clone(); let c = c.to_string(); async move { s.unit_by_code(&c).await.unwrap().unwrap().id } };
+        let (snv, stp, stc) = (unit("SNV").await, unit("STP").await, unit("STC").await);
+        let meta = PlanMeta { unit: snv, year: 2026, title: "Kế hoạch thử".into(), number: String::new(), decision_date: None, issuer: String::new() };
+        let goal = Goal { field_code: "2".into(), field_name: "Thể chế".into(), baseline_max: chiso_core::framework::Points::parse("10"), ..Default::default() };
+        let task = |text: &str| NewTask {
+            text: text.into(), field_code: "2".into(), node_codes: vec![], lead_unit: Some(stc), cooperators: vec![],
+            deadline: chiso_core::plan::Deadline::Half { year: 2026, half: 2 }, output: String::new(), expected_points: None,
+        };
+        let id = db.store.create_plan(&meta, "manual", None, &[goal], &[], &[task("Rà soat văn ban"), task("Việc ghi nhầm")], None, &by, chrono::Utc::now()).await.unwrap();
+        let plan_url = format!("/plans/{}", id.0);
+        let ids: Vec<i64> = db.store.plan(id).await.unwrap().tasks.iter().map(|t| t.id).collect();
+        let mut lan = Client::new(app(db.store.clone()));
+        lan.login_demo("lan.noivu").await;
+
+        // The edit form shows the task as stored, a half-year deadline included.
+        let t = lan.get(&format!("{plan_url}/tasks/{}", ids[0])).await;
+        assert_eq!(t.count("#task-edit-form"), 1);
+        assert!(t.body.contains(r#"value="H2/2026""#));
+        assert_eq!(t.count("#task-edit-form select[name=lead_unit] option[selected]"), 1);
+        // Corrected: the lead moves to Sở Tư pháp, Sở Tài chính cooperates.
+        let (stp_s, stc_s) = (stp.0.to_string(), stc.0.to_string());
+        let bad = lan.post(&format!("{plan_url}/tasks/{}/edit", ids[0]), &[("text", "Rà soát văn bản"), ("deadline", "cuối năm")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "a deadline that means nothing is refused");
+        let ok = lan.post(&format!("{plan_url}/tasks/{}/edit", ids[0]), &[("text", "Rà soát văn bản QPPL"), ("field_code", "2"), ("lead_unit", &stp_s), ("cooperator", &stc_s), ("deadline", "Q3/2026"), ("output", "Báo cáo")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let row = lan.get(&plan_url).await.texts(&format!("#task-{} td", ids[0]));
+        assert_eq!((row[0].as_str(), row[2].as_str(), row[3].as_str(), row[4].as_str()), ("Rà soát văn bản QPPL", "Sở Tư pháp", "Sở Tài chính", "Quý III/2026"));
+        // Minh now reports on it; from then on it cannot be removed, the other one can.
+        let mut minh = Client::new(app(db.store.clone()));
+        minh.login_demo("minh.tuphap").await;
+        minh.get(&format!("{plan_url}/tasks/{}", ids[0])).await;
+        assert_eq!(minh.post(&format!("{plan_url}/tasks/{}/edit", ids[0]), &[("text", "x"), ("deadline", "2026")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(minh.upload_with(&format!("{plan_url}/tasks/{}/report", ids[0]), &[("text", "Đang rà soát")], "file", "", b"").await.status, StatusCode::SEE_OTHER);
+        let t = lan.get(&format!("{plan_url}/tasks/{}", ids[0])).await;
+        assert_eq!(t.count("#task-remove-form"), 0);
+        assert_eq!(lan.post(&format!("{plan_url}/tasks/{}/remove", ids[0]), &[("confirm", "1")]).await.status, StatusCode::BAD_REQUEST);
+        lan.get(&format!("{plan_url}/tasks/{}", ids[1])).await;
+        assert_eq!(lan.post(&format!("{plan_url}/tasks/{}/remove", ids[1]), &[("confirm", "1")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.get(&plan_url).await.count("#plan-tasks tbody tr"), 1);
+
+        // Goals of a draft: a target above the field's maximum is refused naming the field.
+        let page = lan.get(&plan_url).await;
+        assert_eq!(page.count("#goals-form"), 1);
+        let over = lan.post(&format!("{plan_url}/goals"), &[("target_points_0", "10,5")]).await;
+        assert_eq!(over.status, StatusCode::BAD_REQUEST);
+        assert!(over.text(".error-message").contains("Lĩnh vực 2"), "{}", over.text(".error-message"));
+        let ok = lan.post(&format!("{plan_url}/goals"), &[("target_points_0", "9,25"), ("target_percent_0", "92,5"), ("target_rank_0", "15"), ("target_group_0", "top 15")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        assert_eq!(lan.get(&plan_url).await.texts("#plan-goals tbody td")[3], "9,25 · 92,50 % · #15 · top 15");
+
+        // A KPI reported by Sở Tư pháp: Minh enters its actual, Thu (another unit) may not.
+        assert_eq!(lan.post(&format!("{plan_url}/kpis"), &[("text", "Văn bản QPPL được rà soát"), ("direction", "at_least"), ("target", "100"), ("unit_label", "%"), ("unit", &stp_s)]).await.status, StatusCode::SEE_OTHER);
+        let kpi = db.store.plan(PlanId(id.0)).await.unwrap().kpis[0].id;
+        let page = minh.get(&plan_url).await;
+        assert_eq!(page.count(&format!("#kpi-{kpi} form.kpi-actual")), 1);
+        assert_eq!(minh.post(&format!("{plan_url}/kpis/{kpi}/actuals"), &[("period", "Quý III/2026"), ("value", "100"), ("source", "Báo cáo của Sở Tư pháp")]).await.status, StatusCode::SEE_OTHER);
+        assert!(lan.get(&plan_url).await.text(&format!("#kpi-{kpi}")).contains("100 % (Quý III/2026) ✓ đạt"));
+        let mut thu = Client::new(app(db.store.clone()));
+        thu.login_demo("thu.tanlap").await;
+        assert_eq!(thu.post(&format!("{plan_url}/kpis/{kpi}/actuals"), &[("period", "Quý III/2026"), ("value", "1"), ("source", "x")]).await.status, StatusCode::FORBIDDEN);
+
+        // Once issued, goals no longer change.
+        assert_eq!(lan.post(&plan_url, &[("title", "Kế hoạch thử"), ("year", "2026"), ("number", "9/KH-SNV"), ("decision_date", "10/01/2026"), ("issuer", "Sở Nội vụ"), ("issue", "1")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(lan.get(&plan_url).await.count("#goals-form"), 0);
+        assert_eq!(lan.post(&format!("{plan_url}/goals"), &[("target_points_0", "9")]).await.status, StatusCode::BAD_REQUEST);
+    }
+
     async fn units_send_periodic_reports_and_doha_sees_the_on_time_rate(db) {
         let mut lan = Client::new(app(db.store.clone()));
         lan.login_demo("lan.noivu").await;
