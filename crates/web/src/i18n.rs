@@ -528,6 +528,7 @@ texts! {
     plan_import_unit: "Kế hoạch của", "Plan of";
     plan_import_bases: "Căn cứ", "Legal bases";
     plan_import_bases_help: "Sửa hoặc xóa trắng một căn cứ để bỏ; thêm căn cứ còn thiếu vào các ô trống.", "Edit a basis, or empty it to drop it; add missing ones in the blank boxes.";
+    plan_import_outline_help: "Mỗi dòng một đề mục; thụt vào hai dấu cách cho mỗi cấp. Sửa, thêm hoặc xóa dòng.", "One heading per line, indented two spaces per level. Edit, add or delete lines.";
     plan_import_bases_new: "Thêm căn cứ (số, ngày, trích yếu)", "Add a legal basis (number, date, subject)";
     plan_import_keep: "Lưu", "Keep";
     plan_import_points: "Điểm", "Points";

@@ -56,6 +56,58 @@ pub struct OutlineItem {
     pub children: Vec<OutlineItem>,
 }
 
+/// The outline as the review screen's text box shows it: one heading per line, two spaces of
+/// indent per level.
+pub fn outline_text(items: &[OutlineItem]) -> String {
+    fn walk(items: &[OutlineItem], depth: usize, out: &mut String) {
+        for i in items {
+            out.push_str(&"  ".repeat(depth));
+            out.push_str(&i.heading);
+            out.push('\n');
+            walk(&i.children, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    walk(items, 0, &mut out);
+    out
+}
+
+/// Reads the text box back into an outline: blank lines are skipped; every two spaces (or a
+/// tab) of indent is a level, and a line never goes more than one level below the one before
+/// (uneven indents as people type them still read as meant).
+pub fn parse_outline_text(text: &str) -> Vec<OutlineItem> {
+    fn at<'a>(roots: &'a mut Vec<OutlineItem>, path: &[usize]) -> &'a mut Vec<OutlineItem> {
+        let mut list = roots;
+        for &i in path {
+            list = &mut list[i].children;
+        }
+        list
+    }
+    let mut roots: Vec<OutlineItem> = Vec::new();
+    // Where the last heading sits: its index at each level from the root.
+    let mut path: Vec<usize> = Vec::new();
+    for line in text.lines() {
+        let heading = crate::text::clean(line);
+        if heading.is_empty() {
+            continue;
+        }
+        let indent = line
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(|c| if c == '\t' { 2 } else { 1 })
+            .sum::<usize>();
+        let level = (indent / 2).min(path.len());
+        path.truncate(level);
+        let list = at(&mut roots, &path);
+        list.push(OutlineItem {
+            heading,
+            children: Vec::new(),
+        });
+        path.push(list.len() - 1);
+    }
+    roots
+}
+
 /// The numbered headings (I., 1., 1.1., a)) with their short titles; bullets are items of
 /// text, not headings, and stay out.
 fn outline(sections: &[import::Section]) -> Vec<OutlineItem> {
@@ -276,6 +328,34 @@ pub fn match_unit(name: &str, units: &[(UnitId, String)]) -> Option<UnitId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outline_reads_back_from_its_text_box() {
+        let leaf = |h: &str| OutlineItem {
+            heading: h.into(),
+            children: vec![],
+        };
+        let outline = vec![
+            OutlineItem {
+                heading: "I. MỤC ĐÍCH".into(),
+                children: vec![leaf("1. Mục đích"), leaf("2. Yêu cầu")],
+            },
+            OutlineItem {
+                heading: "II. NHIỆM VỤ".into(),
+                children: vec![OutlineItem {
+                    heading: "1. Cải cách thể chế".into(),
+                    children: vec![leaf("a) Rà soát")],
+                }],
+            },
+        ];
+        assert_eq!(parse_outline_text(&outline_text(&outline)), outline);
+        // As a person edits it: tabs, uneven indents, blank lines, a heading added at the top.
+        let typed = "I. MỤC ĐÍCH\n\t1. Mục đích\n   2. Yêu cầu\n\nII. NHIỆM VỤ\n  1. Cải cách thể chế\n      a) Rà soát\nIII. TỔ CHỨC\n";
+        let mut want = outline.clone();
+        want.push(leaf("III. TỔ CHỨC"));
+        assert_eq!(parse_outline_text(typed), want);
+        assert!(parse_outline_text(" \n").is_empty());
+    }
 
     #[test]
     fn unit_names_match_with_abbreviations() {

@@ -102,7 +102,7 @@ pub struct ReviewPage {
     tasks: Vec<TaskRow>,
     units: Vec<(i64, String)>,
     directions: Vec<(&'static str, &'static str)>,
-    /// The document's outline as JSON, carried through the form to be stored with the plan.
+    /// The document's outline, one heading per line indented by level, editable.
     outline: String,
 }
 
@@ -206,7 +206,7 @@ fn page(
             .iter()
             .map(|d| (d.code(), d.label(lang)))
             .collect(),
-        outline: serde_json::to_string(&r.outline).unwrap_or_else(|_| "[]".into()),
+        outline: chiso_core::plan::imported::outline_text(&r.outline),
         ctx,
     }
 }
@@ -499,8 +499,7 @@ pub async fn save(
                 }
                 kept
             }),
-        // What the server itself wrote into the form; unreadable means no outline.
-        outline: serde_json::from_str(get(&pairs, "outline")).unwrap_or_default(),
+        outline: chiso_core::plan::imported::parse_outline_text(get(&pairs, "outline")),
     };
     let now = Utc::now();
     let id = state

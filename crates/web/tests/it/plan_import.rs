@@ -97,6 +97,10 @@ web_tests! {
         fixed[bases[0]].1 = String::new();
         fixed[bases[6]].1 = "Quyết định số 99/QĐ-UBND ngày 02/01/2024 của UBND tỉnh".into();
         fixed[bases[7]].1 = second;
+        // And adds a heading to the outline, under the last top-level one.
+        let outline = fixed.iter_mut().find(|(k, _)| k == "outline").unwrap();
+        assert!(outline.1.lines().next().unwrap().starts_with("I."), "{}", outline.1);
+        outline.1.push_str("\n  9. Kinh phí thực hiện\n");
         let saved = lan.post_pairs("/plans/import/save", &fixed).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text("#import-problems"));
         let plan = db.store.plans().await.unwrap().remove(0);
@@ -107,6 +111,8 @@ web_tests! {
         assert_eq!(page.count("#plan-bases li"), 6, "{}", page.text("#plan-document"));
         assert!(page.text("#plan-bases").contains("99/QĐ-UBND"), "{}", page.text("#plan-bases"));
         assert!(page.texts("#plan-outline li")[0].starts_with("I."), "{:?}", page.texts("#plan-outline li"));
+        assert_eq!(page.texts("#plan-outline li").last().unwrap(), "9. Kinh phí thực hiện");
+        assert_eq!(page.count("#plan-outline li.depth-1:last-child"), 1, "one level down");
 
         // Not a plan at all: refused with the file named; a focal point may not import.
         let junk = lan.upload("/plans/import", "file", "anh.txt", "xin chào".as_bytes()).await;
