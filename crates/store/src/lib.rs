@@ -32,6 +32,7 @@ pub mod rounds;
 mod search;
 pub mod sessions;
 pub mod settings;
+pub mod surveys;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 mod time;

@@ -9,7 +9,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-async fn round(store: &Store) -> (i64, i64) {
+pub async fn round(store: &Store) -> (i64, i64) {
     store.seed_demo("hash", crate::now()).await.unwrap();
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -10,6 +10,7 @@ mod plans;
 mod s3;
 mod schema;
 mod sessions;
+mod surveys;
 mod units;
 
 use chrono::{DateTime, Utc};
