@@ -7,6 +7,7 @@ mod config;
 mod framework;
 mod plan;
 mod results;
+mod survey;
 mod units;
 
 use anyhow::Context;
@@ -64,6 +65,11 @@ enum Command {
     Plan {
         #[command(subcommand)]
         command: plan::PlanCommand,
+    },
+    /// Surveys: check questionnaires, simulate and aggregate responses (no database needed).
+    Survey {
+        #[command(subcommand)]
+        command: survey::SurveyCommand,
     },
     /// The audit trail.
     Audit {
@@ -151,6 +157,15 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Survey { command } => {
+            return match survey::run(command) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => {
+                    eprintln!("chiso: {}", f.message);
+                    ExitCode::from(f.code)
+                }
+            };
+        }
         command => Cli { command, ..cli },
     };
     let settings = match Settings::load(cli.config.as_deref(), cli.db.clone()) {
@@ -212,6 +227,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         }
         Command::Results { command } => results::run(command),
         Command::Plan { command } => plan::run(command),
+        Command::Survey { command } => survey::run(command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod results;
 pub mod roles;
 pub mod round;
+pub mod survey;
 pub mod text;
 pub mod throttle;
 pub mod units;

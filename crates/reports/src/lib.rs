@@ -9,6 +9,7 @@ pub mod framework_file;
 pub mod framework_xlsx;
 pub mod plan_xlsx;
 pub mod sheet_rows;
+pub mod survey_xlsx;
 pub mod units;
 
 /// A document could not be produced.

@@ -324,6 +324,56 @@ pub async fn send_emails(state: &AppState) -> Result<usize, WebError> {
     Ok(sent)
 }
 
+/// E-mails survey invitations, each with its own link; gives the respondents reached. Without
+/// SMTP configured nothing is sent and the caller says so (the QR sheet and SMS file remain).
+pub async fn send_invitations(
+    state: &AppState,
+    title: &str,
+    people: &[(i64, String, String, String)],
+) -> Result<Vec<i64>, String> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let url = state
+        .config
+        .smtp_url
+        .as_deref()
+        .ok_or_else(|| "smtp_url".to_string())?;
+    let from: lettre::message::Mailbox = state
+        .config
+        .mail_from
+        .parse()
+        .map_err(|e| format!("mail_from {}: {e}", state.config.mail_from))?;
+    let (host, port) =
+        relay_address(url).ok_or_else(|| format!("smtp_url {url}: expected smtp://host[:port]"))?;
+    let mailer = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .build();
+    let mut sent = Vec::new();
+    for (id, name, email, link) in people {
+        let Ok(to) = format!("{name} <{email}>").parse() else {
+            tracing::warn!(respondent = id, "bad e-mail address; invitation not sent");
+            continue;
+        };
+        let greeting = if name.is_empty() {
+            "Kính gửi Ông/Bà,".to_string()
+        } else {
+            format!("Kính gửi Ông/Bà {name},")
+        };
+        let message = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(format!("[Khảo sát] {title}"))
+            .body(format!(
+                "{greeting}\n\nKính mời Ông/Bà tham gia khảo sát \"{title}\" theo đường dẫn dưới đây (mỗi đường dẫn gửi phiếu một lần):\n\n{link}\n\nTrân trọng cảm ơn.\n"
+            ))
+            .map_err(|e| e.to_string())?;
+        match mailer.send(message).await {
+            Ok(_) => sent.push(*id),
+            Err(e) => tracing::warn!(respondent = id, error = %e, "invitation not sent"),
+        }
+    }
+    Ok(sent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

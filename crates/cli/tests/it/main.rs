@@ -7,6 +7,7 @@ mod http;
 mod plan;
 mod results;
 mod servers;
+mod survey;
 mod units;
 
 use std::path::{Path, PathBuf};

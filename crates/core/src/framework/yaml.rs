@@ -37,7 +37,7 @@ pub fn from_yaml(text: &str) -> Result<Framework, FormatError> {
 }
 
 /// The library prefixes "error: line L column C: "; the location is reported separately.
-fn strip_location(message: &str) -> &str {
+pub(crate) fn strip_location(message: &str) -> &str {
     let m = message.strip_prefix("error: ").unwrap_or(message);
     if m.starts_with("line ")
         && let Some(i) = m.find(": ")
@@ -48,7 +48,7 @@ fn strip_location(message: &str) -> &str {
 }
 
 /// Serde's usual messages in Vietnamese, so that a province's officer can act on them.
-fn translate(message: &str) -> String {
+pub(crate) fn translate(message: &str) -> String {
     let between = |s: &str| -> Option<String> {
         let start = s.find('`')? + 1;
         let end = s[start..].find('`')? + start;

@@ -38,7 +38,7 @@ pub mod lost;
 #[cfg(test)]
 mod props;
 mod ranking;
-mod rng;
+pub(crate) mod rng;
 pub mod snapshot;
 pub mod stability;
 pub mod statistics;

@@ -212,7 +212,7 @@ impl Ctx {
             items.push(("/plans", t.nav_plans, true));
         }
         if can(Action::ManageSurveys) || can(Action::EnterSurveyResponses) {
-            items.push(("/surveys", t.nav_surveys, false));
+            items.push(("/surveys", t.nav_surveys, true));
         }
         if can(Action::ViewAuditLog) {
             items.push(("/audit", t.nav_audit, true));

@@ -16,6 +16,8 @@ mod plans;
 mod reporting;
 pub(crate) mod results;
 pub(crate) mod rounds;
+mod survey_answer;
+mod surveys;
 mod units;
 
 use crate::AppState;
@@ -163,6 +165,43 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/rounds/{id}/results/units/{unit}/draft-plan",
             post(plans::draft_from_results),
+        )
+        .route(
+            "/s/{token}",
+            get(survey_answer::show).post(survey_answer::answer),
+        )
+        .route("/surveys", get(surveys::list))
+        .route(
+            "/surveys/questionnaires",
+            post(surveys::upload_questionnaire),
+        )
+        .route("/surveys/questionnaires/{id}", get(surveys::questionnaire))
+        .route(
+            "/surveys/questionnaires/{id}/{format}",
+            get(surveys::questionnaire_file),
+        )
+        .route("/surveys/campaigns", post(surveys::create_campaign))
+        .route("/surveys/campaigns/{id}", get(surveys::campaign))
+        .route("/surveys/campaigns/{id}/status", post(surveys::set_status))
+        .route("/surveys/campaigns/{id}/quotas", post(surveys::set_quotas))
+        .route(
+            "/surveys/campaigns/{id}/respondents",
+            post(surveys::add_respondents),
+        )
+        .route("/surveys/campaigns/{id}/invite", post(surveys::invite))
+        .route("/surveys/campaigns/{id}/qr", get(surveys::qr_sheet))
+        .route("/surveys/campaigns/{id}/sms.csv", get(surveys::sms))
+        .route(
+            "/surveys/campaigns/{id}/responses",
+            post(surveys::import_responses),
+        )
+        .route(
+            "/surveys/campaigns/{id}/points",
+            post(surveys::write_points),
+        )
+        .route(
+            "/surveys/campaigns/{id}/paper",
+            get(surveys::paper).post(surveys::paper_save),
         )
         .route("/public/results", get(results::public_list))
         .route("/public/results/{id}", get(results::public_show))

@@ -16,11 +16,11 @@ web_tests! {
         assert_eq!(page.text("#count-departments"), "15");
         assert_eq!(page.text("#count-communes"), "40");
         assert!(page.texts("nav a").contains(&"Đơn vị".to_string()));
-        // Sections not built yet are announced without a link.
         assert!(page.texts("nav a").contains(&"Bộ chỉ số".to_string()));
         assert!(page.texts("nav a").contains(&"Kết quả".to_string()));
         assert!(page.texts("nav a").contains(&"Kế hoạch".to_string()));
-        assert!(page.texts("nav .soon").contains(&"Điều tra XHH".to_string()));
+        assert!(page.texts("nav a").contains(&"Điều tra XHH".to_string()));
+        assert_eq!(page.count("nav .soon"), 0, "every section is built");
     }
 
     async fn wrong_passwords_fail_and_then_lock(db) {

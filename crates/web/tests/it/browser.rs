@@ -638,3 +638,83 @@ async fn a_leader_ranks_sorts_opens_a_unit_and_runs_a_what_if() {
     b.close().await;
     served.finish().await;
 }
+
+#[tokio::test]
+async fn a_citizen_answers_on_a_phone_once_and_the_points_follow() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let served = Served::start().await;
+    let base = served.base.clone();
+    let (r, ids) = crate::results::finished_round(&served.db.store).await;
+    let (c, _) =
+        crate::surveys::open_campaign(&served.db.store, r, ids[0], &["phone-token-1"], true).await;
+
+    // A phone-sized window, no login: the link from the SMS.
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client
+        .goto(&format!("{base}/s/phone-token-1"))
+        .await
+        .unwrap();
+    b.wait("#survey-form").await;
+    b.shot("30-khao-sat-dien-thoai").await;
+    // The options are large enough to tap, and nothing scrolls sideways.
+    let width: f64 = b
+        .client
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        width <= 390.0,
+        "the page is {width}px wide on a 390px screen"
+    );
+    b.click("#q-Q1 input[value='A']").await;
+    b.click("#q-Q2 input[value='có']").await;
+    b.fill("#q-Q4 textarea", "Cán bộ hướng dẫn tận tình").await;
+    b.click("#survey-submit").await;
+    wait_text(&b, "#survey-heading", "Cảm ơn ông/bà").await;
+    // The same link again: thanked, no form to send twice.
+    b.client
+        .goto(&format!("{base}/s/phone-token-1"))
+        .await
+        .unwrap();
+    wait_text(
+        &b,
+        "#survey-message",
+        "Phiếu của liên kết này đã được gửi; mỗi liên kết chỉ gửi một lần.",
+    )
+    .await;
+    assert!(b.client.find(Locator::Css("#survey-form")).await.is_err());
+    assert_eq!(served.db.store.responses(c).await.unwrap().len(), 1);
+
+    // The PAR officer writes the campaign's points into the round: Sở Tư pháp's 2.3 follows.
+    b.client.set_window_size(1280, 900).await.unwrap();
+    login(&b, &base, "lan.noivu", chiso_core::demo::PASSWORD).await;
+    b.wait("#dashboard-title").await;
+    b.client
+        .goto(&format!("{base}/surveys/campaigns/{c}"))
+        .await
+        .unwrap();
+    b.wait("#campaign-measures").await;
+    b.click("#points-form button").await;
+    b.wait("#main").await;
+    let points = served
+        .db
+        .store
+        .survey_points(chiso_store::rounds::RoundId(r))
+        .await
+        .unwrap();
+    let stp = points
+        .iter()
+        .find(|p| p.unit.0 == ids[0] && p.node == "2.3")
+        .expect("the unit's survey points");
+    // One form: A (100 %) and yes (100 %) → 2 × 1 = 2 points, n = 1.
+    assert_eq!(
+        (stp.points.to_string().as_str(), stp.sample_size),
+        ("2", Some(1))
+    );
+    b.close().await;
+    served.finish().await;
+}

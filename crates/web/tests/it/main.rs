@@ -13,3 +13,4 @@ mod plans;
 mod results;
 mod rounds;
 mod servers;
+mod surveys;
