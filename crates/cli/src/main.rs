@@ -749,25 +749,9 @@ async fn finished_demo_round(
             .await
             .map_err(env)?;
     }
-    // The survey of last year: every department's survey items from its sample answers.
-    let mut survey = Vec::new();
-    for (unit, code, _) in &worked {
-        for node in framework.leaves() {
-            if let Some((points, n)) = chiso_core::demo::sample_survey(node, code) {
-                survey.push(chiso_store::results::SurveyPoint {
-                    unit: *unit,
-                    node: node.code.clone(),
-                    points,
-                    sample_size: Some(i64::from(n)),
-                    source: "Điều tra XHH năm trước (dữ liệu mẫu)".into(),
-                });
-            }
-        }
-    }
-    store
-        .set_survey_points(round, &survey, &By::system("dieu-tra"), now)
-        .await
-        .map_err(env)?;
+    // The survey of last year: a finished campaign whose answers give the survey items' points.
+    let codes: Vec<(UnitId, String)> = worked.iter().map(|(u, c, _)| (*u, c.clone())).collect();
+    demo_survey_campaign(store, round, year, &codes).await?;
     let step = advance(Phase::Closed);
     store
         .set_round_phase(round, step.0, step.1, "", &by, now)
@@ -777,6 +761,167 @@ async fn finished_demo_round(
         "Demo round finished last year: {name} ({} units).",
         units.len()
     );
+    Ok(())
+}
+
+/// The demo's finished survey campaign of a round: the departments' questionnaires, quotas,
+/// citizens answering on the web by their token (anonymously), the other groups' forms imported
+/// from files (simulated answers, each department its own level of satisfaction), closed, and
+/// its points written into the round through the framework's survey rule.
+async fn demo_survey_campaign(
+    store: &chiso_store::Store,
+    round: chiso_store::rounds::RoundId,
+    year: i32,
+    units: &[(chiso_core::ids::UnitId, String)],
+) -> Result<(), Failure> {
+    use chiso_store::audit::By;
+    use chiso_store::surveys::{
+        CampaignStatus, NewCampaign, NewRespondent, NewResponse, ResponseSource,
+    };
+    let env = |e: chiso_store::StoreError| Failure::env(e.to_string());
+    let now = chrono::Utc::now();
+    let by = By::system("mai.dieutra");
+    let mut chosen = Vec::new();
+    let mut weights = std::collections::BTreeMap::new();
+    let mut questionnaires = Vec::new();
+    for (yaml, quota, weight) in chiso_core::demo::SURVEY_QUESTIONNAIRES {
+        let q = chiso_core::survey::from_yaml(yaml)
+            .map_err(|e| Failure::env(format!("demo questionnaire: {}", e.message)))?;
+        let id = store
+            .add_questionnaire(
+                &q.code,
+                i64::from(q.version),
+                &q.title,
+                &q.group,
+                &q.fingerprint(),
+                &chiso_core::survey::to_yaml(&q),
+                &by,
+                now,
+            )
+            .await
+            .map_err(env)?;
+        chosen.push((q.group.clone(), id));
+        weights.insert(
+            q.group.clone(),
+            weight.parse().unwrap_or(rust_decimal::Decimal::ONE),
+        );
+        questionnaires.push((id, quota, q));
+    }
+    let setup = NewCampaign {
+        round,
+        title: format!("Điều tra xã hội học năm {year} các sở, ban, ngành (dữ liệu mẫu)"),
+        anonymous: true,
+        double_entry: true,
+        group_weights: weights,
+        closes_on: chrono::NaiveDate::from_ymd_opt(year + 1, 1, 5),
+    };
+    let campaign = store
+        .create_campaign(&setup, &chosen, &by, now)
+        .await
+        .map_err(env)?;
+    store
+        .set_campaign_status(campaign, CampaignStatus::Open, &by, now)
+        .await
+        .map_err(env)?;
+    let quotas: Vec<_> = units
+        .iter()
+        .flat_map(|(u, _)| {
+            questionnaires
+                .iter()
+                .map(move |(_, quota, q)| (*u, q.group.clone(), *quota))
+        })
+        .collect();
+    store
+        .set_quotas(campaign, &quotas, &by, now)
+        .await
+        .map_err(env)?;
+    for (i, (unit, code)) in units.iter().enumerate() {
+        for (k, (qid, quota, q)) in questionnaires.iter().enumerate() {
+            let returned = chiso_core::demo::sample_returned(code, &q.group, *quota);
+            let seed = (i * 16 + k) as u64;
+            let text = chiso_core::survey::simulate(
+                q,
+                std::slice::from_ref(code),
+                returned as usize,
+                seed,
+            );
+            let parsed = chiso_core::survey::parse_responses(q, &text).map_err(|p| {
+                Failure::env(format!(
+                    "demo answers: {:?}",
+                    p.first().map(|x| x.message(chiso_core::lang::Lang::En))
+                ))
+            })?;
+            let answers: Vec<chiso_store::surveys::Answers> = parsed
+                .responses
+                .iter()
+                .map(|r| {
+                    chiso_core::survey::responses::answer_pairs(q, &r.answers)
+                        .into_iter()
+                        .collect()
+                })
+                .collect();
+            if q.group == "nguoi_dan" {
+                // Citizens: a token each (the QR slips), those who answered did so on the web.
+                let mut people = Vec::new();
+                for _ in 0..*quota {
+                    let mut bytes = [0u8; 16];
+                    getrandom::fill(&mut bytes).map_err(|e| Failure::env(e.to_string()))?;
+                    people.push(NewRespondent {
+                        unit: *unit,
+                        group: q.group.clone(),
+                        token: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+                        name: String::new(),
+                        position: String::new(),
+                        phone: String::new(),
+                        email: String::new(),
+                    });
+                }
+                store
+                    .add_respondents(campaign, &people, &by, now)
+                    .await
+                    .map_err(env)?;
+                let respondents = store.respondents(campaign).await.map_err(env)?;
+                let mine = respondents
+                    .iter()
+                    .filter(|r| r.person.unit == *unit && r.person.group == q.group);
+                for (r, a) in mine.zip(&answers) {
+                    store
+                        .submit_response(r, *qid, a, true, now)
+                        .await
+                        .map_err(env)?;
+                }
+            } else {
+                let forms: Vec<NewResponse> = answers
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, answers)| NewResponse {
+                        questionnaire: *qid,
+                        unit: *unit,
+                        group: q.group.clone(),
+                        reference: format!("{code}-{}-{:03}", q.group, n + 1),
+                        answers,
+                    })
+                    .collect();
+                store
+                    .add_responses(campaign, &forms, ResponseSource::Import, &by, now)
+                    .await
+                    .map_err(env)?;
+            }
+        }
+    }
+    store
+        .set_campaign_status(campaign, CampaignStatus::Closed, &by, now)
+        .await
+        .map_err(env)?;
+    chiso_web::write_campaign_points(
+        store,
+        campaign,
+        &format!("Khảo sát \"{}\"", setup.title),
+        &By::system("dieu-tra"),
+        now,
+    )
+    .await
+    .map_err(|e| Failure::env(e.to_string()))?;
     Ok(())
 }
 

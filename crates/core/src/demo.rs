@@ -507,23 +507,46 @@ pub fn plan_tasks() -> Vec<DemoTask> {
     ]
 }
 
-/// A demo unit's survey result for a survey item: points from a satisfaction ratio of 70–95 %
-/// (max × ratio, to two decimals) and the number of forms behind it (25–35, about the "30
-/// forms per department" of internal surveys).
-pub fn sample_survey(
-    node: &crate::framework::model::Node,
-    unit_code: &str,
-) -> Option<(crate::framework::points::Points, u32)> {
-    use crate::framework::model::Rule;
-    use crate::framework::points::Points;
-    if !matches!(node.rule, Some(Rule::Survey { .. })) {
-        return None;
+/// The demo's survey of departments: each questionnaire (YAML, in `examples/surveys/so-nganh`),
+/// the forms asked of each department, and the group's weight where groups share a criterion
+/// (8.4: citizens 0,7, businesses 0,3).
+pub const SURVEY_QUESTIONNAIRES: [(&str, u32, &str); 5] = [
+    (
+        include_str!("../../../examples/surveys/so-nganh/dai-bieu.yaml"),
+        10,
+        "1",
+    ),
+    (
+        include_str!("../../../examples/surveys/so-nganh/lanh-dao.yaml"),
+        15,
+        "1",
+    ),
+    (
+        include_str!("../../../examples/surveys/so-nganh/cong-chuc.yaml"),
+        20,
+        "1",
+    ),
+    (
+        include_str!("../../../examples/surveys/so-nganh/nguoi-dan.yaml"),
+        30,
+        "0.7",
+    ),
+    (
+        include_str!("../../../examples/surveys/so-nganh/doanh-nghiep.yaml"),
+        10,
+        "0.3",
+    ),
+];
+
+/// How many of its `quota` forms a demo department returned for a group: most meet it, about
+/// one in five falls a few short.
+pub fn sample_returned(unit_code: &str, group: &str, quota: u32) -> u32 {
+    let r = roll(unit_code, group, 5);
+    if r < 20 {
+        quota.saturating_sub(1 + (r % 4) as u32)
+    } else {
+        quota
     }
-    let max = node.max?;
-    let ratio = rust_decimal::Decimal::new(70 + (roll(unit_code, &node.code, 3) % 26) as i64, 2);
-    let points = Points::new((max.decimal() * ratio).round_dp(2));
-    let n = 25 + (roll(unit_code, &node.code, 4) % 11) as u32;
-    Some((points, n))
 }
 
 /// Whether the demo council lowered an item in round 1, and why; `Some(true)` when it also asked

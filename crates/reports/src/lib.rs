@@ -4,6 +4,7 @@
 //! Functions here take domain data and return bytes (and, for files people edit in Excel, read
 //! them back); they do no I/O of their own.
 
+pub mod contacts_xlsx;
 pub mod docx;
 pub mod framework_file;
 pub mod framework_xlsx;

@@ -699,17 +699,26 @@ impl Store {
     ) -> Result<(), StoreError> {
         let json = answers_json(answers)?;
         transaction!(self, |tx| {
-            let open: Option<Option<i64>> =
-                sqlx::query_scalar("SELECT submitted_at FROM survey_respondents WHERE id = $1")
-                    .bind(respondent)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            match open {
-                None => return Err(StoreError::NotFound),
-                Some(Some(_)) => {
-                    return Err(StoreError::Conflict("already submitted".into()));
-                }
-                Some(None) => {}
+            // Takes the respondent's row lock first (PostgreSQL), so a submission in flight
+            // either ran before (and the draft is refused) or waits for this draft to land and
+            // then deletes it: a draft never outlives an anonymous submission.
+            let open = sqlx::query(
+                "UPDATE survey_respondents SET submitted_at = submitted_at WHERE id = $1 AND submitted_at IS NULL",
+            )
+            .bind(respondent)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if open == 0 {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM survey_respondents WHERE id = $1")
+                        .bind(respondent)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                return Err(match exists {
+                    None => StoreError::NotFound,
+                    Some(_) => StoreError::Conflict("already submitted".into()),
+                });
             }
             sqlx::query(
                 "INSERT INTO survey_drafts (respondent_id, answers, updated_at) VALUES ($1, $2, $3) \
@@ -746,8 +755,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let json = answers_json(answers)?;
-        // An anonymous response keeps only the day, so its time does not point at the
-        // respondent whose submission was marked at that instant.
+        // Anonymous: the response and the respondent's mark keep only the day, so times do not
+        // pair a response with the person who sent it.
         let at = if anonymous {
             now.date_naive()
                 .and_hms_opt(0, 0, 0)
@@ -761,7 +770,7 @@ impl Store {
                 "UPDATE survey_respondents SET submitted_at = $2 WHERE id = $1 AND submitted_at IS NULL",
             )
             .bind(respondent.id)
-            .bind(to_millis(now))
+            .bind(to_millis(at))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -863,6 +872,45 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The references (form numbers, tools' form ids) already stored for a group of a campaign.
+    pub async fn response_references(
+        &self,
+        campaign: i64,
+        group: &str,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let refs: Vec<String> = read!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT reference FROM survey_responses WHERE campaign_id = $1 AND group_code = $2 AND reference IS NOT NULL",
+            )
+            .bind(campaign)
+            .bind(group)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(refs.into_iter().collect())
+    }
+
+    /// Replaces a paper form's first entry by its own typist's correction.
+    pub async fn replace_paper_entry(
+        &self,
+        entry: i64,
+        form: &NewResponse,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let json = answers_json(&form.answers)?;
+        write!(self, |pool| {
+            sqlx::query("UPDATE paper_entries SET answers = $2, unit_id = $3, entered_at = $4 WHERE id = $1")
+                .bind(entry)
+                .bind(&json)
+                .bind(form.unit.0)
+                .bind(to_millis(now))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
     }
 
     /// Responses per (unit, group) of a campaign: the progress against quotas.

@@ -15,6 +15,7 @@ mod pages;
 pub use auth::password::{PasswordParams, hash_password};
 pub use config::WebConfig;
 pub use error::WebError;
+pub use pages::surveys::write_campaign_points;
 
 use axum::Router;
 use chiso_store::Store;

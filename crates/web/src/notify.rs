@@ -349,10 +349,11 @@ pub async fn send_invitations(
         .build();
     let mut sent = Vec::new();
     for (id, name, email, link) in people {
-        let Ok(to) = format!("{name} <{email}>").parse() else {
+        let Ok(address) = email.parse() else {
             tracing::warn!(respondent = id, "bad e-mail address; invitation not sent");
             continue;
         };
+        let to = lettre::message::Mailbox::new((!name.is_empty()).then(|| name.clone()), address);
         let greeting = if name.is_empty() {
             "Kính gửi Ông/Bà,".to_string()
         } else {
@@ -364,8 +365,15 @@ pub async fn send_invitations(
             .subject(format!("[Khảo sát] {title}"))
             .body(format!(
                 "{greeting}\n\nKính mời Ông/Bà tham gia khảo sát \"{title}\" theo đường dẫn dưới đây (mỗi đường dẫn gửi phiếu một lần):\n\n{link}\n\nTrân trọng cảm ơn.\n"
-            ))
-            .map_err(|e| e.to_string())?;
+            ));
+        // One bad message does not stop the others, nor lose the marks of those sent.
+        let message = match message {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(respondent = id, error = %e, "invitation not built");
+                continue;
+            }
+        };
         match mailer.send(message).await {
             Ok(_) => sent.push(*id),
             Err(e) => tracing::warn!(respondent = id, error = %e, "invitation not sent"),

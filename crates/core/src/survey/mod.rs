@@ -16,6 +16,7 @@
 //!   maximum × the published ratio ([`points`]).
 
 pub mod aggregate;
+pub mod contacts;
 pub mod interval;
 pub mod points;
 pub mod questionnaire;

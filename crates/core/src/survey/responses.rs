@@ -54,6 +54,16 @@ const TOOL_COLUMNS: [&str; 21] = [
     "instanceid",
 ];
 
+/// Survey tools' form ids, by preference, taken as the respondent when the file has none.
+const TOOL_IDS: [&str; 6] = [
+    "_uuid",
+    "meta/instanceid",
+    "instanceid",
+    "_id",
+    "id",
+    "token",
+];
+
 /// One answer, in the questionnaire's question order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
@@ -507,6 +517,20 @@ pub fn parse_responses_with(
         columns.push(column);
         names.push(name);
     }
+    // Without a respondent column, a survey tool's own form id names each form, so that the
+    // same export imported twice is recognised (Kobo `_uuid`, ODK `instanceID`, LimeSurvey
+    // `id`, else `token`).
+    if !taken.contains(&Column::Respondent)
+        && let Some(i) = TOOL_IDS.iter().find_map(|key| {
+            names
+                .iter()
+                .position(|n| fold(n) == *key)
+                .filter(|&i| columns[i] == Column::Ignored)
+        })
+    {
+        columns[i] = Column::Respondent;
+        taken.push(Column::Respondent);
+    }
     if !taken.contains(&Column::Unit) {
         let mut all = vec![ResponseProblem {
             row: 1,
@@ -739,6 +763,29 @@ sections:
 
     fn messages(p: &Parsed) -> Vec<String> {
         p.problems.iter().map(|x| x.message(Lang::Vi)).collect()
+    }
+
+    #[test]
+    fn a_tools_form_id_names_forms_when_the_file_has_no_respondent_column() {
+        let kobo = "unit,C1,_id,_uuid\nDV001,A,17,8f2c\nDV001,B,18,9a1d\n";
+        let parsed = parse_responses(&q(), kobo).unwrap();
+        let ids: Vec<&str> = parsed
+            .responses
+            .iter()
+            .map(|r| r.respondent.as_str())
+            .collect();
+        assert_eq!(ids, ["8f2c", "9a1d"], "Kobo's _uuid before its _id");
+        let lime = "id,token,unit,C1\n1,,DV001,A\n2,,DV001,C\n";
+        let parsed = parse_responses(&q(), lime).unwrap();
+        assert_eq!(
+            parsed.responses[1].respondent, "2",
+            "LimeSurvey's response id"
+        );
+        let own = "unit,respondent,C1,id\nDV001,p-1,A,5\n";
+        assert_eq!(
+            parse_responses(&q(), own).unwrap().responses[0].respondent,
+            "p-1"
+        );
     }
 
     #[test]

@@ -17,7 +17,8 @@ mod reporting;
 pub(crate) mod results;
 pub(crate) mod rounds;
 mod survey_answer;
-mod surveys;
+mod survey_contacts;
+pub(crate) mod surveys;
 mod units;
 
 use crate::AppState;
@@ -171,6 +172,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(survey_answer::show).post(survey_answer::answer),
         )
         .route("/surveys", get(surveys::list))
+        .route(
+            "/surveys/contacts",
+            get(survey_contacts::show).post(survey_contacts::upload),
+        )
+        .route(
+            "/surveys/contacts/export.xlsx",
+            get(survey_contacts::export),
+        )
         .route(
             "/surveys/questionnaires",
             post(surveys::upload_questionnaire),

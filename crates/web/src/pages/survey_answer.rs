@@ -111,7 +111,11 @@ async fn open(
         )));
     }
     let campaign = state.store.campaign(respondent.campaign).await?;
-    if campaign.status != CampaignStatus::Open {
+    let past_close = campaign
+        .setup
+        .closes_on
+        .is_some_and(|d| chiso_core::format::vietnam_day(Utc::now()) > d);
+    if campaign.status != CampaignStatus::Open || past_close {
         return Ok(Err(message(
             ctx.clone(),
             StatusCode::FORBIDDEN,

@@ -142,6 +142,7 @@ pub struct SurveysPage {
     rounds: Vec<(i64, String)>,
     /// The newest version of each questionnaire, for a new campaign.
     latest: Vec<QuestionnaireRow>,
+    can_manage: bool,
 }
 
 fn status_label(s: CampaignStatus, lang: Lang) -> &'static str {
@@ -223,6 +224,7 @@ pub async fn list(
         campaigns,
         rounds,
         latest,
+        can_manage: user.can(Action::ManageSurveys, Target::Province),
         ctx,
     })
 }
@@ -417,10 +419,12 @@ pub(crate) struct CampaignData {
     pub unreadable: usize,
 }
 
-pub(crate) async fn campaign_data(state: &AppState, id: i64) -> Result<CampaignData, WebError> {
-    let campaign = state.store.campaign(id).await?;
-    let units: HashMap<UnitId, chiso_core::units::Unit> = state
-        .store
+pub(crate) async fn campaign_data(
+    store: &chiso_store::Store,
+    id: i64,
+) -> Result<CampaignData, WebError> {
+    let campaign = store.campaign(id).await?;
+    let units: HashMap<UnitId, chiso_core::units::Unit> = store
         .all_units()
         .await?
         .into_iter()
@@ -432,13 +436,13 @@ pub(crate) async fn campaign_data(state: &AppState, id: i64) -> Result<CampaignD
         questionnaires.push((
             group.clone(),
             *qid,
-            parsed(&state.store.questionnaire(*qid).await?)?,
+            parsed(&store.questionnaire(*qid).await?)?,
         ));
     }
     let mut per_group: Vec<Vec<chiso_core::survey::Response>> =
         vec![Vec::new(); questionnaires.len()];
     let mut unreadable = 0;
-    for r in state.store.responses(id).await? {
+    for r in store.responses(id).await? {
         let Some(i) = questionnaires
             .iter()
             .position(|(_, qid, _)| *qid == r.questionnaire)
@@ -540,6 +544,8 @@ pub struct CampaignPage {
     pending_paper: usize,
     can_manage: bool,
     can_enter: bool,
+    /// Satisfaction per unit is a result: shown to those who may read results.
+    can_view_results: bool,
     total: u32,
     unreadable: usize,
 }
@@ -553,7 +559,7 @@ pub async fn campaign(
 ) -> Result<CampaignPage, WebError> {
     may_see(&user)?;
     let lang = ctx.lang;
-    let data = campaign_data(&state, id).await?;
+    let data = campaign_data(&state.store, id).await?;
     let c = &data.campaign;
     let round = state.store.round(c.setup.round).await?;
     let name = |u: &UnitId| {
@@ -684,6 +690,7 @@ pub async fn campaign(
         pending_paper: state.store.pending_paper_entries(id).await?,
         can_manage: user.can(Action::ManageSurveys, Target::Province),
         can_enter: user.can(Action::EnterSurveyResponses, Target::Province),
+        can_view_results: user.can(Action::ViewResults, Target::Province),
         total: counts.values().sum(),
         unreadable: data.unreadable,
         ctx,
@@ -802,6 +809,11 @@ pub async fn set_quotas(
             }
         }
     }
+    // A unit and group listed twice: the later line counts.
+    let mut seen = std::collections::HashSet::new();
+    quotas.reverse();
+    quotas.retain(|(u, g, _)| seen.insert((*u, g.clone())));
+    quotas.reverse();
     state
         .store
         .set_quotas(id, &quotas, &user.by(), Utc::now())
@@ -925,17 +937,25 @@ pub async fn add_respondents(
     ))
 }
 
-/// The address of a respondent's answer page.
-fn link(state: &AppState, token: &str) -> String {
-    format!(
-        "{}/s/{token}",
-        state
-            .config
-            .base_url
-            .as_deref()
-            .unwrap_or("")
-            .trim_end_matches('/')
-    )
+/// The address of a respondent's answer page: under the configured public address, or else
+/// the address this page was asked on (a link a phone can open either way).
+fn link(state: &AppState, headers: &axum::http::HeaderMap, token: &str) -> String {
+    let base = match state.config.base_url.as_deref() {
+        Some(b) => b.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = headers
+                .get("x-forwarded-proto")
+                .and_then(|h| h.to_str().ok())
+                .filter(|_| state.config.trust_proxy)
+                .unwrap_or("http");
+            format!("{scheme}://{host}")
+        }
+    };
+    format!("{base}/s/{token}")
 }
 
 /// `GET /surveys/campaigns/{id}/sms.csv`: phone and message per respondent not yet answered,
@@ -944,6 +964,7 @@ pub async fn sms(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
     let c = state.store.campaign(id).await?;
@@ -957,9 +978,18 @@ pub async fn sms(
         let message = format!(
             "Kinh moi Ong/Ba tham gia khao sat \"{}\": {}",
             chiso_core::text::fold(&c.setup.title),
-            link(&state, &r.person.token)
+            link(&state, &headers, &r.person.token)
         );
-        out.write_record([r.person.phone.as_str(), r.person.name.as_str(), &message])
+        // A cell starting with = + - @ would be a formula when the file is opened in a
+        // spreadsheet.
+        let cell = |v: &str| {
+            if v.starts_with(['=', '+', '-', '@']) {
+                format!("'{v}")
+            } else {
+                v.to_string()
+            }
+        };
+        out.write_record([cell(&r.person.phone), cell(&r.person.name), message])
             .map_err(w)?;
     }
     let bytes = out
@@ -997,15 +1027,16 @@ pub async fn qr_sheet(
     ctx: Ctx,
     user: CurrentUser,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
 ) -> Result<QrPage, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
-    let data = campaign_data(&state, id).await?;
+    let data = campaign_data(&state.store, id).await?;
     let mut slips = Vec::new();
     for r in state.store.respondents(id).await? {
         if r.submitted_at.is_some() {
             continue;
         }
-        let url = link(&state, &r.person.token);
+        let url = link(&state, &headers, &r.person.token);
         let code =
             qrcode::QrCode::new(url.as_bytes()).map_err(|e| WebError::Internal(e.to_string()))?;
         let svg = code
@@ -1044,6 +1075,7 @@ pub async fn invite(
     ctx: Ctx,
     user: CurrentUser,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
     let c = state.store.campaign(id).await?;
@@ -1059,7 +1091,7 @@ pub async fn invite(
             r.submitted_at.is_none() && r.invited_at.is_none() && !r.person.email.is_empty()
         })
         .map(|r| {
-            let url = link(&state, &r.person.token);
+            let url = link(&state, &headers, &r.person.token);
             (r.id, r.person.name, r.person.email, url)
         })
         .collect();
@@ -1083,10 +1115,16 @@ pub async fn import_responses(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    if !user.can(Action::EnterSurveyResponses, Target::Province) {
+    let data = campaign_data(&state.store, id).await?;
+    // Where paper forms are entered twice, a file (which skips that check) is the PAR
+    // officer's to import.
+    if data.campaign.setup.double_entry || !user.can(Action::EnterSurveyResponses, Target::Province)
+    {
         user.require(Action::ManageSurveys, Target::Province)?;
     }
-    let data = campaign_data(&state, id).await?;
+    if data.campaign.status == CampaignStatus::Closed {
+        return Err(bad(ctx.t.survey_campaign_closed));
+    }
     let (pairs, file) = read_multipart(&mut multipart).await?;
     let (name, bytes) = file.ok_or_else(|| bad(ctx.t.file_required))?;
     let group = get(&pairs, "group");
@@ -1118,7 +1156,8 @@ pub async fn import_responses(
                     .join(" · ")
             ))
         })?;
-    let skip = get(&pairs, "skip_bad_rows") == "1";
+    // Problems of the header (a renamed or missing column) concern every row: never skipped.
+    let skip = get(&pairs, "skip_bad_rows") == "1" && parsed.problems.iter().all(|p| p.row > 1);
     if !parsed.problems.is_empty() && !skip {
         let mut lines: Vec<String> = parsed
             .problems
@@ -1136,6 +1175,9 @@ pub async fn import_responses(
             lines.join(" · ")
         )));
     }
+    // Forms already imported (the same export again, or a newer one with more rows) are
+    // skipped, so nothing is counted twice.
+    let known = state.store.response_references(id, group).await?;
     let mut responses = Vec::with_capacity(parsed.responses.len());
     for r in &parsed.responses {
         let unit = *data
@@ -1144,21 +1186,28 @@ pub async fn import_responses(
             .find(|(code, _)| code.eq_ignore_ascii_case(&r.unit))
             .map(|(_, u)| u)
             .ok_or_else(|| bad(format!("{name}: {} \"{}\"", ctx.t.unit_unknown, r.unit)))?;
+        // A file without form ids still names each form by its row, so that the same file
+        // imported again is recognised.
+        let reference = if r.respondent.is_empty() {
+            format!("{name}#{}", r.row)
+        } else {
+            r.respondent.clone()
+        };
+        if known.contains(&reference) {
+            continue;
+        }
         responses.push(NewResponse {
             questionnaire: *qid,
             unit,
             group: group.to_string(),
-            // A file without tokens still names each form by its row, so a second import of
-            // the same file is refused rather than counted twice.
-            reference: if r.respondent.is_empty() {
-                format!("{name}#{}", r.row)
-            } else {
-                r.respondent.clone()
-            },
+            reference,
             answers: chiso_core::survey::responses::answer_pairs(q, &r.answers)
                 .into_iter()
                 .collect(),
         });
+    }
+    if responses.is_empty() {
+        return Err(bad(format!("{name}: {}", ctx.t.survey_already_imported)));
     }
     state
         .store
@@ -1180,30 +1229,26 @@ pub async fn import_responses(
     Ok(back(&state, &format!("/surveys/campaigns/{id}#progress")))
 }
 
-/// `POST /surveys/campaigns/{id}/points`: the campaign's aggregation turned into the round's
-/// survey points (each change in the ledger, with its sample size).
-pub async fn write_points(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    user.require(Action::ManageSurveys, Target::Province)?;
-    let data = campaign_data(&state, id).await?;
-    let round = state.store.round(data.campaign.setup.round).await?;
-    let (_, framework) = state.store.framework(round.framework).await?;
+/// Turns a campaign's answers into the survey points of its round, through the framework's
+/// survey rule: each change goes into the ledger with its sample size. Gives how many points
+/// changed; `None` when no survey criterion of the framework is measured by the answers.
+pub async fn write_campaign_points(
+    store: &chiso_store::Store,
+    id: i64,
+    source: &str,
+    by: &chiso_store::audit::By,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<usize>, WebError> {
+    let data = campaign_data(store, id).await?;
+    let round = store.round(data.campaign.setup.round).await?;
+    let (_, framework) = store.framework(round.framework).await?;
     let points = chiso_core::survey::survey_points(&framework, &data.aggregation);
-    let in_round: Vec<UnitId> = state
-        .store
+    let in_round: Vec<UnitId> = store
         .round_units(round.id)
         .await?
         .iter()
         .map(|u| u.unit)
         .collect();
-    let source = match ctx.lang {
-        Lang::Vi => format!("Khảo sát \"{}\"", data.campaign.setup.title),
-        Lang::En => format!("Survey \"{}\"", data.campaign.setup.title),
-    };
     let rows: Vec<chiso_store::results::SurveyPoint> = points
         .rows
         .iter()
@@ -1216,20 +1261,41 @@ pub async fn write_points(
                     node: r.node.clone(),
                     points: r.points,
                     sample_size: Some(i64::from(r.n)),
-                    source: source.clone(),
+                    source: source.to_string(),
                 })
         })
         .collect();
     if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        store.set_survey_points(round.id, &rows, by, now).await?,
+    ))
+}
+
+/// `POST /surveys/campaigns/{id}/points`: the campaign's aggregation turned into the round's
+/// survey points.
+pub async fn write_points(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageSurveys, Target::Province)?;
+    let c = state.store.campaign(id).await?;
+    let source = match ctx.lang {
+        Lang::Vi => format!("Khảo sát \"{}\"", c.setup.title),
+        Lang::En => format!("Survey \"{}\"", c.setup.title),
+    };
+    if write_campaign_points(&state.store, id, &source, &user.by(), Utc::now())
+        .await?
+        .is_none()
+    {
         return Err(bad(ctx.t.survey_no_points));
     }
-    state
-        .store
-        .set_survey_points(round.id, &rows, &user.by(), Utc::now())
-        .await?;
     Ok(back(
         &state,
-        &format!("/rounds/{}/results/survey", round.id.0),
+        &format!("/rounds/{}/results/survey", c.setup.round.0),
     ))
 }
 
@@ -1309,7 +1375,7 @@ pub async fn paper(
     axum::extract::Query(query): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<PaperPage, WebError> {
     user.require(Action::EnterSurveyResponses, Target::Province)?;
-    let data = campaign_data(&state, id).await?;
+    let data = campaign_data(&state.store, id).await?;
     let unit = get(&query, "unit").parse().unwrap_or(0);
     paper_page(
         &state,
@@ -1336,7 +1402,10 @@ pub async fn paper_save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.require(Action::EnterSurveyResponses, Target::Province)?;
-    let data = campaign_data(&state, id).await?;
+    let data = campaign_data(&state.store, id).await?;
+    if data.campaign.status == CampaignStatus::Closed {
+        return Err(bad(ctx.t.survey_campaign_closed));
+    }
     let group = get(&pairs, "group").to_string();
     let (_, qid, q) = data
         .questionnaires
@@ -1344,7 +1413,8 @@ pub async fn paper_save(
         .find(|(g, _, _)| *g == group)
         .ok_or_else(|| bad(format!("{} \"{group}\"", ctx.t.survey_group_unknown)))?;
     let unit: i64 = get(&pairs, "unit").parse().unwrap_or(0);
-    let reference = chiso_core::text::clean(get(&pairs, "reference"));
+    // Form numbers as people type them: "p-7" and "P-7" are one form.
+    let reference = chiso_core::text::clean(get(&pairs, "reference")).to_uppercase();
     let values: BTreeMap<String, String> = pairs
         .iter()
         .filter_map(|(k, v)| {
@@ -1445,25 +1515,23 @@ pub async fn paper_save(
                     Vec::new(),
                 )
             }
+            // The first typist corrects their own entry; the second must be someone else.
             Some(first) if first.entered_by == by.name => {
-                return Err(bad(ctx.t.survey_second_entry_other));
+                state
+                    .store
+                    .replace_paper_entry(first.id, &form, now)
+                    .await?;
+                (
+                    format!("{} {reference}", ctx.t.survey_form_corrected),
+                    Vec::new(),
+                )
             }
             Some(first) => {
                 let differences: Vec<String> = q
                     .questions()
                     .filter(|x| first.answers.get(&x.code) != form.answers.get(&x.code))
-                    .map(|x| {
-                        format!(
-                            "{}: {} ≠ {}",
-                            x.code,
-                            first
-                                .answers
-                                .get(&x.code)
-                                .map(String::as_str)
-                                .unwrap_or("—"),
-                            form.answers.get(&x.code).map(String::as_str).unwrap_or("—")
-                        )
-                    })
+                    // Blind: which questions differ, never what the first typist entered.
+                    .map(|x| x.code.clone())
                     .chain((first.unit != form.unit).then(|| ctx.t.unit.to_string()))
                     .collect();
                 if differences.is_empty() {

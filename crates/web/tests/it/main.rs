@@ -13,4 +13,5 @@ mod plans;
 mod results;
 mod rounds;
 mod servers;
+mod survey_contacts;
 mod surveys;
