@@ -384,13 +384,29 @@ impl Store {
 
     /// Every questionnaire version, by code then newest version first.
     pub async fn questionnaires(&self) -> Result<Vec<StoredQuestionnaire>, StoreError> {
+        self.questionnaires_where(None).await
+    }
+
+    /// One questionnaire version.
+    pub async fn questionnaire(&self, id: i64) -> Result<StoredQuestionnaire, StoreError> {
+        self.questionnaires_where(Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn questionnaires_where(
+        &self,
+        id: Option<i64>,
+    ) -> Result<Vec<StoredQuestionnaire>, StoreError> {
         let rows: Vec<QuestionnaireRow> = read!(self, |pool| {
             sqlx::query_as(
-                    "SELECT id, code, version, title, group_code, fingerprint, body, created_at, created_by \
-                     FROM questionnaires ORDER BY code, version DESC",
-                )
-                .fetch_all(pool)
-                .await
+                "SELECT id, code, version, title, group_code, fingerprint, body, created_at, created_by \
+                 FROM questionnaires WHERE ($1 IS NULL OR id = $1) ORDER BY code, version DESC",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await
         })?;
         Ok(rows
             .into_iter()
@@ -406,15 +422,6 @@ impl Store {
                 created_by: r.8,
             })
             .collect())
-    }
-
-    /// One questionnaire version.
-    pub async fn questionnaire(&self, id: i64) -> Result<StoredQuestionnaire, StoreError> {
-        self.questionnaires()
-            .await?
-            .into_iter()
-            .find(|q| q.id == id)
-            .ok_or(StoreError::NotFound)
     }
 
     /// Sets up a campaign with its questionnaires, one per respondent group.

@@ -419,9 +419,18 @@ pub(crate) struct CampaignData {
     pub unreadable: usize,
 }
 
+/// How much of a campaign to load: pages that enter or print forms need only its set-up, not
+/// every answer aggregated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Load {
+    Setup,
+    Answers,
+}
+
 pub(crate) async fn campaign_data(
     store: &chiso_store::Store,
     id: i64,
+    load: Load,
 ) -> Result<CampaignData, WebError> {
     let campaign = store.campaign(id).await?;
     let units: HashMap<UnitId, chiso_core::units::Unit> = store
@@ -442,7 +451,11 @@ pub(crate) async fn campaign_data(
     let mut per_group: Vec<Vec<chiso_core::survey::Response>> =
         vec![Vec::new(); questionnaires.len()];
     let mut unreadable = 0;
-    for r in store.responses(id).await? {
+    let stored = match load {
+        Load::Setup => Vec::new(),
+        Load::Answers => store.responses(id).await?,
+    };
+    for r in stored {
         let Some(i) = questionnaires
             .iter()
             .position(|(_, qid, _)| *qid == r.questionnaire)
@@ -559,7 +572,7 @@ pub async fn campaign(
 ) -> Result<CampaignPage, WebError> {
     may_see(&user)?;
     let lang = ctx.lang;
-    let data = campaign_data(&state.store, id).await?;
+    let data = campaign_data(&state.store, id, Load::Answers).await?;
     let c = &data.campaign;
     let round = state.store.round(c.setup.round).await?;
     let name = |u: &UnitId| {
@@ -1030,7 +1043,7 @@ pub async fn qr_sheet(
     headers: axum::http::HeaderMap,
 ) -> Result<QrPage, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
-    let data = campaign_data(&state.store, id).await?;
+    let data = campaign_data(&state.store, id, Load::Setup).await?;
     let mut slips = Vec::new();
     for r in state.store.respondents(id).await? {
         if r.submitted_at.is_some() {
@@ -1115,7 +1128,7 @@ pub async fn import_responses(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let data = campaign_data(&state.store, id).await?;
+    let data = campaign_data(&state.store, id, Load::Setup).await?;
     // Where paper forms are entered twice, a file (which skips that check) is the PAR
     // officer's to import.
     if data.campaign.setup.double_entry || !user.can(Action::EnterSurveyResponses, Target::Province)
@@ -1239,7 +1252,7 @@ pub async fn write_campaign_points(
     by: &chiso_store::audit::By,
     now: chrono::DateTime<Utc>,
 ) -> Result<Option<usize>, WebError> {
-    let data = campaign_data(store, id).await?;
+    let data = campaign_data(store, id, Load::Answers).await?;
     let round = store.round(data.campaign.setup.round).await?;
     let (_, framework) = store.framework(round.framework).await?;
     let points = chiso_core::survey::survey_points(&framework, &data.aggregation);
@@ -1375,7 +1388,7 @@ pub async fn paper(
     axum::extract::Query(query): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<PaperPage, WebError> {
     user.require(Action::EnterSurveyResponses, Target::Province)?;
-    let data = campaign_data(&state.store, id).await?;
+    let data = campaign_data(&state.store, id, Load::Setup).await?;
     let unit = get(&query, "unit").parse().unwrap_or(0);
     paper_page(
         &state,
@@ -1402,7 +1415,7 @@ pub async fn paper_save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.require(Action::EnterSurveyResponses, Target::Province)?;
-    let data = campaign_data(&state.store, id).await?;
+    let data = campaign_data(&state.store, id, Load::Setup).await?;
     if data.campaign.status == CampaignStatus::Closed {
         return Err(bad(ctx.t.survey_campaign_closed));
     }
