@@ -511,13 +511,14 @@ texts! {
     survey_respondents_header: "dòng tiêu đề cần có cột unit (mã đơn vị) và group (nhóm đối tượng).", "the header needs a unit (unit code) and a group column.";
     survey_group_unknown: "nhóm đối tượng không có trong cuộc khảo sát:", "the campaign has no respondent group";
     survey_bad_email: "địa chỉ thư không đúng", "not an e-mail address";
+    survey_respondents_known: "mọi người trong tệp đã có trong danh sách.", "everyone in the file is already on the list.";
     survey_no_rows: "tệp không có dòng dữ liệu nào.", "the file has no data rows.";
     survey_invite: "Gửi thư mời (người chưa được mời)", "E-mail invitations (those not yet invited)";
     survey_invite_when_open: "Chỉ gửi thư mời khi cuộc khảo sát đang mở.", "Invitations go out only while the campaign is open.";
     survey_mail_unavailable: "Chưa gửi được thư (chưa cấu hình máy chủ thư); hãy dùng phiếu QR in sẵn hoặc tệp SMS", "No e-mail could be sent (no mail server configured); use the QR sheet or the SMS file";
     survey_qr_sheet: "In phiếu mời có mã QR", "Print invitation slips with QR codes";
     survey_sms_file: "Tệp tin nhắn SMS", "SMS file";
-    survey_import: "Nhập kết quả từ tệp (CSV xuất từ LimeSurvey, KoboToolbox…)", "Import responses from a file (CSV from LimeSurvey, KoboToolbox…)";
+    survey_import: "Nhập kết quả từ tệp CSV hoặc Excel (xuất từ LimeSurvey, KoboToolbox…)", "Import responses from a CSV or Excel file (from LimeSurvey, KoboToolbox…)";
     survey_skip_bad_rows: "Bỏ qua các dòng lỗi, nhập các dòng đúng", "Skip bad rows and import the good ones";
     survey_rows_refused: "dòng bị từ chối; không dòng nào được nhập", "rows refused; nothing was imported";
     survey_already_imported: "tệp có phiếu đã nhập trước đó; không dòng nào được nhập", "the file holds forms already imported; nothing was imported";

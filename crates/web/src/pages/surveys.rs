@@ -74,6 +74,26 @@ fn csv_text(name: &str, bytes: Vec<u8>, lang: Lang) -> Result<String, WebError> 
     })
 }
 
+/// The text of an uploaded table: a CSV as it is, or the first sheet of an .xlsx written out
+/// as CSV (a sheet starting at A1 keeps its row numbers as line numbers).
+fn table_text(name: &str, bytes: Vec<u8>, lang: Lang) -> Result<String, WebError> {
+    if !name.to_lowercase().ends_with(".xlsx") {
+        return csv_text(name, bytes, lang);
+    }
+    let sheet = chiso_reports::sheet_rows::first_sheet(&bytes)
+        .map_err(|e| bad(format!("{name}: {}", e.message(lang))))?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for (_, cells) in &sheet.rows {
+        out.write_record(cells)
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+    }
+    String::from_utf8(
+        out.into_inner()
+            .map_err(|e| WebError::Internal(e.to_string()))?,
+    )
+    .map_err(|e| WebError::Internal(e.to_string()))
+}
+
 /// A stored questionnaire read back.
 fn parsed(q: &StoredQuestionnaire) -> Result<Questionnaire, WebError> {
     chiso_core::survey::from_yaml(&q.body)
@@ -940,6 +960,26 @@ pub async fn add_respondents(
     if people.is_empty() {
         return Err(bad(format!("{name}: {}", ctx.t.survey_no_rows)));
     }
+    // The same list uploaded again (or with people added) adds only those not there yet, so
+    // nobody gets two links.
+    let key = |p: &NewRespondent| {
+        let who = [&p.email, &p.phone, &p.name]
+            .into_iter()
+            .find(|v| !v.is_empty())
+            .map(|v| chiso_core::text::fold(v));
+        who.map(|w| (p.unit, p.group.clone(), w))
+    };
+    let known: std::collections::HashSet<_> = state
+        .store
+        .respondents(id)
+        .await?
+        .iter()
+        .filter_map(|r| key(&r.person))
+        .collect();
+    people.retain(|p| key(p).is_none_or(|k| !known.contains(&k)));
+    if people.is_empty() {
+        return Err(bad(format!("{name}: {}", ctx.t.survey_respondents_known)));
+    }
     state
         .store
         .add_respondents(id, &people, &user.by(), Utc::now())
@@ -1146,7 +1186,7 @@ pub async fn import_responses(
         .iter()
         .find(|(g, _, _)| g == group)
         .ok_or_else(|| bad(format!("{} \"{group}\"", ctx.t.survey_group_unknown)))?;
-    let text = csv_text(&name, bytes, ctx.lang)?;
+    let text = table_text(&name, bytes, ctx.lang)?;
     let round_units: Vec<String> = state
         .store
         .round_units(data.campaign.setup.round)

@@ -187,14 +187,21 @@ web_tests! {
         let people = db.store.respondents(c).await.unwrap();
         assert_eq!(people.len(), 2);
         assert_ne!(people[0].person.token, people[1].person.token);
+        // The list again with one more person: only the newcomer is added.
+        let longer = format!("{list}SNV,nguoi_dan,Phạm Văn Cường,0912000003,cuong@example.vn\n");
+        assert_eq!(lan.upload(&format!("{c_url}/respondents"), "file", "danh-sach-2.csv", longer.as_bytes()).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(db.store.respondents(c).await.unwrap().len(), 3);
+        assert_eq!(lan.upload(&format!("{c_url}/respondents"), "file", "danh-sach-2.csv", longer.as_bytes()).await.status, StatusCode::BAD_REQUEST);
+        let people = db.store.respondents(c).await.unwrap();
         let qr = lan.get(&format!("{c_url}/qr")).await;
-        assert_eq!(qr.count("#qr-slips .slip svg"), 2);
+        assert_eq!(qr.count("#qr-slips .slip svg"), 3);
         let sms = lan.get(&format!("{c_url}/sms.csv")).await;
         assert!(sms.body.contains(&format!("/s/{}", people[0].person.token)), "{}", sms.body);
 
         // One answers on the web.
         let mut citizen = Client::new(app(db.store.clone()));
-        assert_eq!(citizen.post(&format!("/s/{}", people[0].person.token), &[("q_Q1", "A"), ("q_Q2", "có"), ("action", "submit")]).await.status, StatusCode::OK);
+        let an = people.iter().find(|p| p.person.name == "Nguyễn Văn An").unwrap();
+        assert_eq!(citizen.post(&format!("/s/{}", an.person.token), &[("q_Q1", "A"), ("q_Q2", "có"), ("action", "submit")]).await.status, StatusCode::OK);
 
         // A file from KoboToolbox with a bad row: refused whole, naming the row; then skipped.
         let file = "unit,group,respondent,Q1,Q2,Q3,Q4,_submission_time\nSTP,nguoi_dan,k1,B,có,1,,2025-12-01\nSTP,nguoi_dan,k2,E,không,0,,2025-12-01\nSNV,nguoi_dan,k3,C,không,3,Chậm,2025-12-02\n";
@@ -212,6 +219,17 @@ web_tests! {
         let newer = format!("{file}SCT,nguoi_dan,k4,A,có,0,,2025-12-03\n").replace("E,không", "A,không");
         assert_eq!(lan.upload_with(&format!("{c_url}/responses"), &[("group", "nguoi_dan")], "file", "kobo-2.csv", newer.as_bytes()).await.status, StatusCode::SEE_OTHER);
         assert_eq!(db.store.responses(c).await.unwrap().len(), 5, "k2 (fixed) and k4 are new; k1 and k3 were there");
+        // An Excel export is read the same way.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, row) in [["unit", "group", "respondent", "Q1", "Q2"], ["SCT", "nguoi_dan", "x1", "C", "không"]].iter().enumerate() {
+            for (col, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32, col as u16, *v).unwrap();
+            }
+        }
+        let xlsx = book.save_to_buffer().unwrap();
+        assert_eq!(lan.upload_with(&format!("{c_url}/responses"), &[("group", "nguoi_dan")], "file", "kobo.xlsx", &xlsx).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(db.store.responses(c).await.unwrap().len(), 6);
         // A renamed question column is a header problem: refused even when skipping bad rows.
         let renamed = "unit,group,respondent,Q1,Q2x\nSTP,nguoi_dan,k9,A,có\n";
         assert_eq!(lan.upload_with(&format!("{c_url}/responses"), &[("group", "nguoi_dan"), ("skip_bad_rows", "1")], "file", "kobo-3.csv", renamed.as_bytes()).await.status, StatusCode::BAD_REQUEST);
@@ -236,11 +254,11 @@ web_tests! {
         let agreed = lan.post(&format!("{c_url}/paper"), &[("group", "nguoi_dan"), ("unit", &stp), ("reference", "P-001"), ("q_Q1", "A"), ("q_Q2", "có")]).await;
         assert_eq!(agreed.status, StatusCode::OK);
         assert!(agreed.text("#paper-outcome").contains("khớp"), "{}", agreed.text("#paper-outcome"));
-        assert_eq!(db.store.responses(c).await.unwrap().len(), 6);
+        assert_eq!(db.store.responses(c).await.unwrap().len(), 7);
 
         // Progress against quotas, the aggregation with n and its interval.
         let page = lan.get(&c_url).await;
-        assert_eq!(page.text("#campaign-total"), "6");
+        assert_eq!(page.text("#campaign-total"), "7");
         assert!(page.count("#campaign-progress tr.short") >= 1, "units below their quota are marked");
         let stp_row = page.texts("#campaign-measures tbody tr").into_iter().find(|r| r.contains("Sở Tư pháp")).unwrap();
         assert!(stp_row.contains("2.3"), "{stp_row}");
