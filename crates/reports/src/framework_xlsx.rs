@@ -307,10 +307,12 @@ fn opt(text: String) -> Option<String> {
     Some(text).filter(|t| !t.is_empty())
 }
 
-/// Reads a workbook written by [`write`] (or edited from one). Returns the framework, or every
-/// problem found with its place. Validation of the tree itself is the caller's next step
-/// (`chiso_core::framework::validate`).
-pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
+/// Opens a workbook and the two sheets a chiso workbook is read from (its information sheet and
+/// its table), or says which is missing.
+pub(crate) fn open_sheets(
+    bytes: &[u8],
+    names: [&str; 2],
+) -> Result<[calamine::Range<Data>; 2], Vec<SheetError>> {
     let whole = |message: String| {
         vec![SheetError {
             sheet: String::new(),
@@ -324,12 +326,18 @@ pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
             "tệp không phải bảng tính Excel (.xlsx) đọc được: {e}"
         ))
     })?;
-    let meta = book
-        .worksheet_range(META_SHEET)
-        .map_err(|_| whole(format!("thiếu trang tính \"{META_SHEET}\"")))?;
-    let tree = book
-        .worksheet_range(TREE_SHEET)
-        .map_err(|_| whole(format!("thiếu trang tính \"{TREE_SHEET}\"")))?;
+    let mut sheet = |name: &str| {
+        book.worksheet_range(name)
+            .map_err(|_| whole(format!("thiếu trang tính \"{name}\"")))
+    };
+    Ok([sheet(names[0])?, sheet(names[1])?])
+}
+
+/// Reads a workbook written by [`write`] (or edited from one). Returns the framework, or every
+/// problem found with its place. Validation of the tree itself is the caller's next step
+/// (`chiso_core::framework::validate`).
+pub fn read(bytes: &[u8]) -> Result<Framework, Vec<SheetError>> {
+    let [meta, tree] = open_sheets(bytes, [META_SHEET, TREE_SHEET])?;
     let mut errors = Vec::new();
 
     // Attributes, matched by label or key, with or without diacritics.

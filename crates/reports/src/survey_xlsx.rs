@@ -7,12 +7,10 @@
 
 use crate::ReportError;
 use crate::framework_xlsx::{SheetError, cell_text};
-use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use chiso_core::lang::Lang;
 use chiso_core::survey::{ChoiceOption, Question, QuestionKind, Questionnaire, Section};
 use chiso_core::text::fold;
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook};
-use std::io::Cursor;
 
 /// The sheet with the questionnaire's attributes.
 pub const META_SHEET: &str = "Thông tin";
@@ -233,25 +231,7 @@ pub fn write(q: &Questionnaire) -> Result<Vec<u8>, ReportError> {
 /// Reads a workbook written by [`write`] (or edited from one): the questionnaire, or every
 /// problem found with its place.
 pub fn read(bytes: &[u8]) -> Result<Questionnaire, Vec<SheetError>> {
-    let whole = |message: String| {
-        vec![SheetError {
-            sheet: String::new(),
-            row: 0,
-            column: None,
-            message,
-        }]
-    };
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        whole(format!(
-            "tệp không phải bảng tính Excel (.xlsx) đọc được: {e}"
-        ))
-    })?;
-    let meta = book
-        .worksheet_range(META_SHEET)
-        .map_err(|_| whole(format!("thiếu trang tính \"{META_SHEET}\"")))?;
-    let sheet = book
-        .worksheet_range(QUESTIONS_SHEET)
-        .map_err(|_| whole(format!("thiếu trang tính \"{QUESTIONS_SHEET}\"")))?;
+    let [meta, sheet] = crate::framework_xlsx::open_sheets(bytes, [META_SHEET, QUESTIONS_SHEET])?;
     let mut errors = Vec::new();
 
     // Attributes, matched by label or key, with or without diacritics.
