@@ -61,6 +61,89 @@ fn stored(r: EntryRow) -> Result<StoredEntry, StoreError> {
     })
 }
 
+/// Saves one entry through an open transaction: the version check, the write, and the ledger
+/// event when the score changed. Gives the outcome; a concurrent writer is `Err(Conflict)`.
+macro_rules! save_entry {
+    ($tx:ident, $round:expr, $unit:expr, $node:expr, $json:expr, $scaled:expr, $entry:expr, $expected_version:expr, $by:expr, $now:expr) => {{
+        let (round, unit, node, json, scaled, entry, expected_version, by, now): (
+            i64,
+            i64,
+            &str,
+            &str,
+            Option<i64>,
+            &SelfEntry,
+            i64,
+            &By,
+            DateTime<Utc>,
+        ) = (
+            $round,
+            $unit,
+            $node,
+            $json,
+            $scaled,
+            $entry,
+            $expected_version,
+            $by,
+            $now,
+        );
+            let current: Option<EntryRow> = sqlx::query_as(
+            "SELECT entry, self_points_scaled, version, updated_at, updated_by FROM self_entries \
+             WHERE round_id = $1 AND unit_id = $2 AND node_code = $3",
+        )
+        .bind(round)
+        .bind(unit)
+        .bind(node)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let current_version = current.as_ref().map_or(0, |c| c.version);
+        if current_version != expected_version {
+            let row =
+                current.ok_or_else(|| StoreError::Corrupt("a version without a row".into()))?;
+            SaveOutcome::Conflict(Box::new(stored(row)?))
+        } else {
+            let version = current_version + 1;
+            // The version in the WHERE clause makes a concurrent writer's update a no-op.
+            let written = sqlx::query(
+                "INSERT INTO self_entries (round_id, unit_id, node_code, entry, self_points_scaled, version, updated_at, updated_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (round_id, unit_id, node_code) DO UPDATE SET entry = $4, self_points_scaled = $5, \
+                 version = $6, updated_at = $7, updated_by = $8 WHERE self_entries.version = $9",
+            )
+            .bind(round)
+            .bind(unit)
+            .bind(node)
+            .bind(json)
+            .bind(scaled)
+            .bind(version)
+            .bind(to_millis(now))
+            .bind(&by.name)
+            .bind(current_version)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+            if written == 0 {
+                return Err(StoreError::Conflict(format!("entry {round}/{unit}/{node}")));
+            }
+            let old = current.as_ref().and_then(|c| c.self_points_scaled);
+            if old != scaled || current.is_none() {
+                let event = Event {
+                    round,
+                    unit,
+                    node: node.to_string(),
+                    kind: EventKind::SelfScore,
+                    actor: by.name.clone(),
+                    at: to_millis(now),
+                    old_value: old.map(|v| v.to_string()),
+                    new_value: scaled.map(|v| v.to_string()),
+                    reason: entry.not_applicable.clone().unwrap_or_default(),
+                };
+                append_ledger!($tx, [event]);
+            }
+            SaveOutcome::Saved { version }
+        }
+            }};
+}
+
 impl Store {
     /// Every stored entry of a unit in a round, by node code, in one query.
     pub async fn self_entries(
@@ -169,62 +252,58 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SaveOutcome, StoreError> {
         let outcome = transaction!(self, |tx| {
-            let current: Option<EntryRow> = sqlx::query_as(
-                "SELECT entry, self_points_scaled, version, updated_at, updated_by FROM self_entries \
-                 WHERE round_id = $1 AND unit_id = $2 AND node_code = $3",
+            save_entry!(
+                tx,
+                round,
+                unit,
+                node,
+                json,
+                scaled,
+                entry,
+                expected_version,
+                by,
+                now
             )
-            .bind(round)
-            .bind(unit)
-            .bind(node)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let current_version = current.as_ref().map_or(0, |c| c.version);
-            if current_version != expected_version {
-                let row =
-                    current.ok_or_else(|| StoreError::Corrupt("a version without a row".into()))?;
-                SaveOutcome::Conflict(Box::new(stored(row)?))
-            } else {
-                let version = current_version + 1;
-                // The version in the WHERE clause makes a concurrent writer's update a no-op.
-                let written = sqlx::query(
-                    "INSERT INTO self_entries (round_id, unit_id, node_code, entry, self_points_scaled, version, updated_at, updated_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (round_id, unit_id, node_code) DO UPDATE SET entry = $4, self_points_scaled = $5, \
-                     version = $6, updated_at = $7, updated_by = $8 WHERE self_entries.version = $9",
-                )
-                .bind(round)
-                .bind(unit)
-                .bind(node)
-                .bind(json)
-                .bind(scaled)
-                .bind(version)
-                .bind(to_millis(now))
-                .bind(&by.name)
-                .bind(current_version)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if written == 0 {
-                    return Err(StoreError::Conflict(format!("entry {round}/{unit}/{node}")));
-                }
-                let old = current.as_ref().and_then(|c| c.self_points_scaled);
-                if old != scaled || current.is_none() {
-                    let event = Event {
-                        round,
-                        unit,
-                        node: node.to_string(),
-                        kind: EventKind::SelfScore,
-                        actor: by.name.clone(),
-                        at: to_millis(now),
-                        old_value: old.map(|v| v.to_string()),
-                        new_value: scaled.map(|v| v.to_string()),
-                        reason: entry.not_applicable.clone().unwrap_or_default(),
-                    };
-                    append_ledger!(tx, [event]);
-                }
-                SaveOutcome::Saved { version }
-            }
         });
         Ok(outcome)
+    }
+
+    /// Saves several entries of a unit in one transaction (an uploaded scoring sheet): all or
+    /// none. Any entry changed since it was read refuses the whole batch, naming those codes.
+    pub async fn save_self_entries(
+        &self,
+        round: i64,
+        unit: i64,
+        items: &[(String, SelfEntry, Option<Points>, i64)],
+        by: &By,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut rows = Vec::with_capacity(items.len());
+        for (node, entry, points, version) in items {
+            let json =
+                serde_json::to_string(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            rows.push((
+                node,
+                entry,
+                json,
+                points.and_then(Points::to_scaled),
+                *version,
+            ));
+        }
+        transaction!(self, |tx| {
+            let mut conflicts = Vec::new();
+            for (node, entry, json, scaled, version) in &rows {
+                let outcome = save_entry!(
+                    tx, round, unit, node, json, *scaled, entry, *version, by, now
+                );
+                if let SaveOutcome::Conflict(_) = outcome {
+                    conflicts.push(node.to_string());
+                }
+            }
+            if !conflicts.is_empty() {
+                return Err(StoreError::Conflict(conflicts.join(", ")));
+            }
+        });
+        Ok(items.len())
     }
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod units;
 #[macro_use]
 pub mod accounts;
+pub mod api_tokens;
 pub mod demo;
 mod error;
 pub mod evidence;
@@ -23,6 +24,7 @@ pub mod appraisals;
 pub mod assignments;
 pub mod entries;
 pub mod inspections;
+pub mod jobs;
 pub mod login_attempts;
 pub mod notifications;
 pub mod plans;

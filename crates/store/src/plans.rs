@@ -28,7 +28,8 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
-    fn code(self) -> &'static str {
+    /// The stable code stored in the database.
+    pub fn code(self) -> &'static str {
         match self {
             PlanStatus::Draft => "draft",
             PlanStatus::Issued => "issued",

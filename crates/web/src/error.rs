@@ -63,6 +63,42 @@ impl WebError {
         }
     }
 
+    /// A stable machine-readable code, for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::MustChangePassword => "password_change_required",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::NotFound => "not_found",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Conflict(_) => "conflict",
+            WebError::Store(_) | WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// The JSON twin of the error page, for `/api/`: `{"error": {"code", "message"}}`.
+    pub fn json(&self, lang: Lang) -> Response {
+        let message = match self {
+            WebError::Unauthenticated => match lang {
+                Lang::Vi => "Cần mã truy cập API hợp lệ: Authorization: Bearer chiso_…".to_string(),
+                Lang::En => {
+                    "A valid API token is required: Authorization: Bearer chiso_…".to_string()
+                }
+            },
+            _ => self.explain(lang).1,
+        };
+        let body = serde_json::json!({ "error": { "code": self.code(), "message": message } });
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if matches!(self, WebError::Unauthenticated) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+
     /// A title and a sentence for the person, in their language.
     pub fn explain(&self, lang: Lang) -> (&'static str, String) {
         let vi = lang == Lang::Vi;

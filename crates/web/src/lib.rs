@@ -3,6 +3,7 @@
 //! Handlers stay thin: they read the request, ask `chiso_core::policy` whether the account may
 //! act, call the store, and render a page. SQL never appears here.
 
+pub mod api;
 mod assets;
 pub mod auth;
 mod config;
@@ -52,6 +53,7 @@ impl AppState {
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     pages::routes(state.clone())
+        .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session,
@@ -101,10 +103,35 @@ pub async fn serve(
             minutes += 1;
         }
     });
+    // Exports: every few seconds each server claims what is queued (one job, one server).
+    let jobs_state = state.clone();
+    let jobs = tokio::spawn(async move {
+        let server = format!("{}-{}", std::process::id(), rand_suffix());
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            if let Err(e) = pages::exports::run_pending(&jobs_state, &server).await {
+                tracing::warn!(error = %e, "could not run exports");
+            }
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     background.abort();
+    jobs.abort();
     result
+}
+
+/// A few random hex digits naming this server's claims.
+fn rand_suffix() -> String {
+    let mut b = [0u8; 4];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Runs the queued exports now (tests, and a server that wants them done before it answers).
+pub async fn run_exports(state: &AppState) -> Result<usize, WebError> {
+    pages::exports::run_pending(state, "direct").await
 }

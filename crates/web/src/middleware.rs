@@ -50,7 +50,12 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         htmx,
     };
 
-    match load_user(&state, &headers, now).await {
+    let loaded = if path.starts_with("/api/") && headers.contains_key(header::AUTHORIZATION) {
+        load_token_user(&state, &headers, now).await.map(Some)
+    } else {
+        load_user(&state, &headers, now).await
+    };
+    match loaded {
         Ok(user) => info.user = user,
         Err(e) => return render_error(e, &info, &headers),
     }
@@ -60,6 +65,9 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             return render_error(e, &info, &headers);
         }
         let expected = match &info.user {
+            // A bearer token is sent deliberately by the client, never by a browser on its own,
+            // so such requests need no CSRF token.
+            Some(u) if u.api_token.is_some() => None,
             Some(u) => Some(u.csrf.clone()),
             // Before sign-in only the login form posts; it uses a double-submit cookie.
             None if path == "/login" => Some(
@@ -135,7 +143,41 @@ async fn load_user(
         account,
         token_hash: hash,
         csrf: session.csrf_token,
+        api_token: None,
     })))
+}
+
+/// The account of an API request sent with `Authorization: Bearer chiso_…`. The session cookie,
+/// if any, is ignored; a missing, unknown or revoked token, or one of a deactivated account, is
+/// refused with 401.
+async fn load_token_user(
+    state: &AppState,
+    headers: &HeaderMap,
+    now: chrono::DateTime<Utc>,
+) -> Result<Arc<SessionUser>, WebError> {
+    let secret = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(crate::auth::session::API_TOKEN_PREFIX))
+        .ok_or(WebError::Unauthenticated)?;
+    let hash = token_hash(secret);
+    let token = state
+        .store
+        .live_api_token(&hash, now)
+        .await?
+        .ok_or(WebError::Unauthenticated)?;
+    let account = state.store.account(token.account).await?;
+    if !account.active {
+        return Err(WebError::Unauthenticated);
+    }
+    Ok(Arc::new(SessionUser {
+        account,
+        token_hash: hash,
+        csrf: String::new(),
+        api_token: Some(token.id),
+    }))
 }
 
 fn client_ip(req: &Request, trust_proxy: bool) -> String {
@@ -259,11 +301,10 @@ fn render_error_arc(e: &Arc<WebError>, info: &RequestInfo, headers: &HeaderMap) 
         }
         return Redirect::to(&to).into_response();
     }
-    let (title, message) = e.explain(info.lang);
     if info.path.starts_with("/api/") {
-        let body = serde_json::json!({ "error": title, "message": message });
-        return (e.status(), axum::Json(body)).into_response();
+        return e.json(info.lang);
     }
+    let (title, message) = e.explain(info.lang);
     let page = ErrorPage {
         ctx: Ctx::from_info(info),
         title,

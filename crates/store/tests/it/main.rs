@@ -2,6 +2,7 @@
 //! evidence files test runs on an S3-compatible server.
 
 mod accounts;
+mod api;
 mod audit;
 mod external;
 mod frameworks;

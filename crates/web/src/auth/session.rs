@@ -11,6 +11,14 @@ pub const LANG_COOKIE: &str = "chiso_lang";
 /// A one-shot notice shown on the next page.
 pub const FLASH_COOKIE: &str = "chiso_flash";
 
+/// How every API token secret begins, so that leaked secrets are easy to recognise.
+pub const API_TOKEN_PREFIX: &str = "chiso_";
+
+/// A new API token secret: the prefix and 32 random bytes, hex-encoded.
+pub fn new_api_token() -> String {
+    format!("{API_TOKEN_PREFIX}{}", new_token())
+}
+
 /// A random token of 32 bytes, hex-encoded.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

@@ -15,7 +15,10 @@ use std::sync::Arc;
 pub struct SessionUser {
     pub account: Account,
     pub token_hash: String,
+    /// Empty for requests authenticated by an API token (they carry no ambient credential).
     pub csrf: String,
+    /// The API token the request was authenticated by, instead of a session cookie.
+    pub api_token: Option<i64>,
 }
 
 /// The signed-in account. Extracting it from a request without a session answers with a

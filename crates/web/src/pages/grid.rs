@@ -992,7 +992,10 @@ pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
 }
 
 /// Reads an item form into an entry; a value that cannot be read is a message.
-fn entry_from(pairs: &[(String, String)], lang: Lang) -> Result<(SelfEntry, i64), String> {
+pub(crate) fn entry_from(
+    pairs: &[(String, String)],
+    lang: Lang,
+) -> Result<(SelfEntry, i64), String> {
     let get = |k: &str| {
         pairs
             .iter()
@@ -1472,4 +1475,88 @@ pub async fn download_evidence(
         bytes,
     )
         .into_response())
+}
+
+/// A unit's annex table (phụ biểu) for a round: every node of the framework that applies, each
+/// leaf with its self score, appraisal scores, final score, the appraisers' reason and its
+/// documents; a branch with the sums of its items.
+pub(crate) async fn annex_report(
+    state: &AppState,
+    round: i64,
+    unit: i64,
+) -> Result<chiso_reports::annex_xlsx::Annex, WebError> {
+    use chiso_reports::annex_xlsx::{Annex, AnnexRow};
+    let l = load(state, round, unit).await?;
+    let data = UnitData::load(state, &l, unit, None).await?;
+    let unit_row = state.store.unit(UnitId(unit)).await?;
+    let leaf_values = |n: &Node| -> [Option<Points>; 4] {
+        let a = |s: Stage| {
+            data.appraisals
+                .get(&(n.code.clone(), s))
+                .and_then(|a| a.points)
+        };
+        [
+            data.self_points(&n.code),
+            a(Stage::One),
+            a(Stage::Two),
+            data.finals.get(&n.code).copied().flatten(),
+        ]
+    };
+    let mut rows = Vec::new();
+    for located in l.framework.walk() {
+        let n = located.node;
+        if !l.applies(&n.code) {
+            continue;
+        }
+        let values = if n.is_leaf() {
+            leaf_values(n)
+        } else {
+            let mut sums: [Option<Points>; 4] = [None; 4];
+            for leaf in n.leaves() {
+                if !l.applies(&leaf.code) {
+                    continue;
+                }
+                for (s, v) in sums.iter_mut().zip(leaf_values(leaf)) {
+                    if let Some(v) = v {
+                        *s = Some(s.unwrap_or(Points::ZERO) + v);
+                    }
+                }
+            }
+            sums
+        };
+        let reason = [Stage::Two, Stage::One]
+            .iter()
+            .find_map(|s| {
+                data.appraisals
+                    .get(&(n.code.clone(), *s))
+                    .map(|a| a.reason.clone())
+                    .filter(|r| !r.is_empty())
+            })
+            .unwrap_or_default();
+        rows.push(AnnexRow {
+            code: n.code.clone(),
+            name: n.name.clone(),
+            depth: u8::try_from(located.depth).unwrap_or(u8::MAX),
+            max: n.max.map(|m| m.decimal()),
+            self_score: values[0].map(|p| p.decimal()),
+            appraisal1: values[1].map(|p| p.decimal()),
+            appraisal2: values[2].map(|p| p.decimal()),
+            final_score: values[3].map(|p| p.decimal()),
+            survey: matches!(n.rule, Some(Rule::Survey { .. })),
+            reason,
+            evidence: data
+                .docs
+                .get(&n.code)
+                .map(|d| d.iter().map(|(_, name)| name.clone()).collect())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(Annex {
+        unit_name: unit_row.name,
+        round_name: l.round.name.clone(),
+        framework_name: l.framework.name.clone(),
+        year: l.framework.year,
+        rows,
+        signed_by: None,
+    })
 }

@@ -6,16 +6,18 @@ mod appraisal;
 mod assignments;
 mod audit;
 mod dashboard;
+pub(crate) mod exports;
 mod external;
 mod frameworks;
 pub(crate) mod grid;
 mod inspections;
 mod login;
 mod plan_import;
-mod plans;
+pub(crate) mod plans;
 mod reporting;
 pub(crate) mod results;
 pub(crate) mod rounds;
+mod scoring_sheet;
 mod survey_answer;
 mod survey_contacts;
 pub(crate) mod surveys;
@@ -44,6 +46,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/lang/{code}", get(switch_lang))
         .route("/healthz", get(health))
         .route("/account", get(account::show))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route(
             "/account/password",
             get(account::password_form).post(account::password_submit),
@@ -221,6 +225,25 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/rounds/{id}/assignments/entry",
             post(assignments::set_entry),
+        )
+        .route("/exports", get(exports::list).post(exports::create))
+        .route("/exports/{id}", get(exports::show))
+        .route("/exports/{id}/file", get(exports::file))
+        .route(
+            "/rounds/{id}/units/{unit}/annex.xlsx",
+            get(scoring_sheet::annex),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/sheet.xlsx",
+            get(scoring_sheet::download),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/sheet",
+            post(scoring_sheet::upload),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/sheet/apply",
+            post(scoring_sheet::apply),
         )
         .route("/rounds/{id}/units/{unit}/extension", post(rounds::extend))
         .route("/rounds/{id}/units/{unit}/reopen", post(rounds::reopen))

@@ -28,7 +28,8 @@ fn today() -> chrono::NaiveDate {
     vietnam_day(Utc::now())
 }
 
-fn task_status(t: &Task) -> TaskStatus {
+/// A task's status today.
+pub(crate) fn task_status(t: &Task) -> TaskStatus {
     status(&t.task.deadline, t.extension_until, t.done_on, today())
 }
 
@@ -38,7 +39,7 @@ fn num(d: Decimal, lang: Lang) -> String {
 
 /// Whether the account works on a plan: it manages plans, reads results, or its unit leads or
 /// cooperates on one of the tasks or reports one of the KPIs.
-fn may_read(user: &CurrentUser, plan: &Plan) -> bool {
+pub(crate) fn may_read(user: &CurrentUser, plan: &Plan) -> bool {
     user.can(Action::ManagePlans, Target::Province)
         || user.can(Action::ViewResults, Target::Province)
         || plan.tasks.iter().any(|t| involved(user, t))

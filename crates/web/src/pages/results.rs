@@ -1413,3 +1413,59 @@ pub(crate) async fn latest(
     }
     Ok(None)
 }
+
+/// A round's ranking as the Excel workbook lays it out: every unit in rank order with its
+/// points per field, index, band and change from last year's round.
+pub(crate) async fn ranking_report(
+    state: &AppState,
+    round: RoundId,
+    lang: Lang,
+) -> Result<chiso_reports::ranking_xlsx::Ranking, WebError> {
+    let data = load_data(state, round, lang).await?;
+    let previous = previous_of(state, &data, lang).await?;
+    let results = compute(&data.layout, &data.scores);
+    let change = changes(&results, &data.ids, &previous, &data.framework);
+    let fields_pos = data.layout.fields().to_vec();
+    let nodes = data.layout.nodes();
+    Ok(chiso_reports::ranking_xlsx::Ranking {
+        title: match lang {
+            Lang::Vi => format!("KẾT QUẢ XẾP HẠNG — {}", data.round.name.to_uppercase()),
+            Lang::En => format!("RANKING — {}", data.round.name),
+        },
+        year: data.framework.year,
+        fields: fields_pos
+            .iter()
+            .map(|&f| chiso_reports::ranking_xlsx::RankingField {
+                code: nodes[f].code.clone(),
+                name: nodes[f].name.clone(),
+                max: nodes[f].max.decimal(),
+            })
+            .collect(),
+        rows: results
+            .order()
+            .iter()
+            .map(|&u| {
+                let r = &results.units()[u];
+                chiso_reports::ranking_xlsx::RankingRow {
+                    rank: r.rank,
+                    unit_name: data.scores[u].name().to_string(),
+                    total: r.published_total(),
+                    index: r.published_index,
+                    band: data
+                        .bands
+                        .label(r.published_index)
+                        .unwrap_or("")
+                        .to_string(),
+                    field_points: fields_pos
+                        .iter()
+                        .map(|&f| {
+                            let n = results.node(u, f);
+                            n.applicable.then(|| n.published_points())
+                        })
+                        .collect(),
+                    change: change[u].as_ref().map(|c| c.rank_change),
+                }
+            })
+            .collect(),
+    })
+}

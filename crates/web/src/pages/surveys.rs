@@ -176,7 +176,8 @@ fn status_label(s: CampaignStatus, lang: Lang) -> &'static str {
     }
 }
 
-fn may_see(user: &CurrentUser) -> Result<(), WebError> {
+/// Whether the account may see surveys: it manages them or enters paper forms.
+pub(crate) fn may_see(user: &CurrentUser) -> Result<(), WebError> {
     if user.can(Action::EnterSurveyResponses, Target::Province) {
         Ok(())
     } else {

@@ -1,10 +1,12 @@
 //! Web integration tests: the real router in process, on SQLite and PostgreSQL.
 
+mod api;
 mod app;
 mod appraisal;
 mod assignments;
 mod auth;
 mod browser;
+mod exports;
 mod external;
 mod frameworks;
 mod pages;
@@ -12,6 +14,7 @@ mod plan_import;
 mod plans;
 mod results;
 mod rounds;
+mod scoring_sheet;
 mod servers;
 mod survey_contacts;
 mod surveys;

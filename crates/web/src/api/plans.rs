@@ -1,0 +1,242 @@
+//! `/api/v1/plans`: improvement plans with goals, KPIs and tasks, for the accounts that may
+//! read them on the plans pages (managers, results viewers, units involved in a task or KPI).
+
+use super::Id;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::user::Ctx;
+use crate::error::WebError;
+use crate::pages::plans::{may_read, task_status};
+use axum::Json;
+use axum::extract::State;
+use chiso_core::framework::Points;
+use chiso_core::plan::Tally;
+use chiso_core::policy::{Action, Target};
+use chiso_store::plans::{Goal, Kpi, Plan, PlanId, Task};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// A plan as listed.
+#[derive(Serialize)]
+pub struct PlanJson {
+    id: i64,
+    /// The unit the plan is for.
+    unit_id: i64,
+    year: i32,
+    title: String,
+    number: String,
+    decision_date: Option<NaiveDate>,
+    issuer: String,
+    /// `draft` or `issued`.
+    status: &'static str,
+    tasks_summary: TallyJson,
+}
+
+/// Task counts by status.
+#[derive(Serialize)]
+pub struct TallyJson {
+    total: usize,
+    done_on_time: usize,
+    done_late: usize,
+    in_progress: usize,
+    overdue: usize,
+}
+
+/// A plan in full.
+#[derive(Serialize)]
+pub struct PlanDetail {
+    #[serde(flatten)]
+    plan: PlanJson,
+    /// The round whose results the plan answers, if any.
+    round_id: Option<i64>,
+    /// `draft_from_results`, `import` or `manual`.
+    source: String,
+    goals: Vec<GoalJson>,
+    kpis: Vec<KpiJson>,
+    tasks: Vec<TaskJson>,
+}
+
+/// A goal for one field.
+#[derive(Serialize)]
+pub struct GoalJson {
+    field_code: String,
+    field_name: String,
+    baseline_points: Option<String>,
+    baseline_max: Option<String>,
+    baseline_percent: Option<String>,
+    baseline_rank: Option<i64>,
+    target_points: Option<String>,
+    target_percent: Option<String>,
+    target_rank: Option<i64>,
+    target_group: String,
+}
+
+/// A KPI and its reported values.
+#[derive(Serialize)]
+pub struct KpiJson {
+    id: i64,
+    text: String,
+    /// `above`, `at_least`, `at_most`, `decrease` or `increase`.
+    direction: &'static str,
+    target: String,
+    unit_label: String,
+    /// The unit that reports actual values.
+    unit_id: Option<i64>,
+    actuals: Vec<ActualJson>,
+    /// Whether the latest value meets the target; none before any value.
+    met: Option<bool>,
+}
+
+/// A reported KPI value.
+#[derive(Serialize)]
+pub struct ActualJson {
+    period: String,
+    value: String,
+    source: String,
+    reported_at: DateTime<Utc>,
+}
+
+/// A task with its computed status.
+#[derive(Serialize)]
+pub struct TaskJson {
+    id: i64,
+    text: String,
+    field_code: String,
+    node_codes: Vec<String>,
+    lead_unit_id: Option<i64>,
+    cooperating_unit_ids: Vec<i64>,
+    /// The deadline as written, in the request's language ("Quý 2/2026", "Q2 2026").
+    deadline: String,
+    /// The last day the task may be done on time; none for ongoing tasks.
+    due_on: Option<NaiveDate>,
+    extension_until: Option<NaiveDate>,
+    done_on: Option<NaiveDate>,
+    output: String,
+    expected_points: Option<String>,
+    /// `done_on_time`, `done_late`, `in_progress` or `overdue`, as of today.
+    status: &'static str,
+}
+
+fn pts(p: Option<Points>) -> Option<String> {
+    p.map(|p| p.to_string())
+}
+
+fn summary(p: &Plan) -> PlanJson {
+    let tally: Tally = p.tasks.iter().map(task_status).collect();
+    PlanJson {
+        id: p.id.0,
+        unit_id: p.meta.unit.0,
+        year: p.meta.year,
+        title: p.meta.title.clone(),
+        number: p.meta.number.clone(),
+        decision_date: p.meta.decision_date,
+        issuer: p.meta.issuer.clone(),
+        status: p.status.code(),
+        tasks_summary: TallyJson {
+            total: tally.total(),
+            done_on_time: tally.done_on_time,
+            done_late: tally.done_late,
+            in_progress: tally.in_progress,
+            overdue: tally.overdue,
+        },
+    }
+}
+
+fn goal(g: &Goal) -> GoalJson {
+    GoalJson {
+        field_code: g.field_code.clone(),
+        field_name: g.field_name.clone(),
+        baseline_points: pts(g.baseline_points),
+        baseline_max: pts(g.baseline_max),
+        baseline_percent: g.baseline_percent.map(|d| d.normalize().to_string()),
+        baseline_rank: g.baseline_rank,
+        target_points: pts(g.target_points),
+        target_percent: g.target_percent.map(|d| d.normalize().to_string()),
+        target_rank: g.target_rank,
+        target_group: g.target_group.clone(),
+    }
+}
+
+fn kpi(k: &Kpi) -> KpiJson {
+    KpiJson {
+        id: k.id,
+        text: k.text.clone(),
+        direction: k.direction.code(),
+        target: k.target.normalize().to_string(),
+        unit_label: k.unit_label.clone(),
+        unit_id: k.unit.map(|u| u.0),
+        actuals: k
+            .actuals
+            .iter()
+            .map(|a| ActualJson {
+                period: a.period.clone(),
+                value: a.value.normalize().to_string(),
+                source: a.source.clone(),
+                reported_at: a.reported_at,
+            })
+            .collect(),
+        met: k.actuals.last().map(|a| k.direction.met(k.target, a.value)),
+    }
+}
+
+fn task(t: &Task, ctx: &Ctx) -> TaskJson {
+    TaskJson {
+        id: t.id,
+        text: t.task.text.clone(),
+        field_code: t.task.field_code.clone(),
+        node_codes: t.task.node_codes.clone(),
+        lead_unit_id: t.task.lead_unit.map(|u| u.0),
+        cooperating_unit_ids: t.task.cooperators.iter().map(|u| u.0).collect(),
+        deadline: t.task.deadline.label(ctx.lang),
+        due_on: t.task.deadline.last_day(),
+        extension_until: t.extension_until,
+        done_on: t.done_on,
+        output: t.task.output.clone(),
+        expected_points: pts(t.task.expected_points),
+        status: task_status(t).code(),
+    }
+}
+
+/// The plans the account may read.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<PlanJson>>, WebError> {
+    if !user.can(Action::ManagePlans, Target::Province)
+        && !user.can(Action::ViewResults, Target::Province)
+    {
+        user.require(
+            Action::ReportTaskProgress,
+            Target::Unit(user.account().unit),
+        )?;
+    }
+    let plans = state.store.plans().await?;
+    Ok(Json(
+        plans
+            .iter()
+            .filter(|p| may_read(&user, p))
+            .map(summary)
+            .collect(),
+    ))
+}
+
+/// One plan.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Json<PlanDetail>, WebError> {
+    let plan = state.store.plan(PlanId(id)).await?;
+    if !may_read(&user, &plan) {
+        user.require(Action::ManagePlans, Target::Province)?;
+    }
+    Ok(Json(PlanDetail {
+        plan: summary(&plan),
+        round_id: plan.round.map(|r| r.0),
+        source: plan.source.clone(),
+        goals: plan.goals.iter().map(goal).collect(),
+        kpis: plan.kpis.iter().map(kpi).collect(),
+        tasks: plan.tasks.iter().map(|t| task(t, &ctx)).collect(),
+    }))
+}
