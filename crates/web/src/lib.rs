@@ -12,6 +12,7 @@ mod i18n;
 mod middleware;
 pub mod notify;
 mod pages;
+pub mod pdf;
 
 pub use auth::password::{PasswordParams, hash_password};
 pub use config::WebConfig;

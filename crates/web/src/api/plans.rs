@@ -1,20 +1,23 @@
 //! `/api/v1/plans`: improvement plans with goals, KPIs and tasks, for the accounts that may
-//! read them on the plans pages (managers, results viewers, units involved in a task or KPI).
+//! read them on the plans pages (managers, results viewers, units involved in a task or KPI);
+//! progress reports on tasks and KPI actuals, by those the plan pages let write them.
 
-use super::Id;
+use super::{ApiError, Body, Id, Params, Problem, decimal};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::Ctx;
 use crate::error::WebError;
-use crate::pages::plans::{may_read, task_status};
+use crate::pages::plans::{may_read, reports_kpi, require_report, task_of, task_status};
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use chiso_core::framework::Points;
+use chiso_core::lang::Lang;
 use chiso_core::plan::Tally;
 use chiso_core::policy::{Action, Target};
-use chiso_store::plans::{Goal, Kpi, Plan, PlanId, Task};
+use chiso_store::plans::{Goal, Kpi, Plan, PlanId, Task, TaskUpdate};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A plan as listed.
 #[derive(Serialize)]
@@ -239,4 +242,174 @@ pub async fn show(
         kpis: plan.kpis.iter().map(kpi).collect(),
         tasks: plan.tasks.iter().map(|t| task(t, &ctx)).collect(),
     }))
+}
+
+/// A progress report as sent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportBody {
+    /// What was done.
+    text: Option<String>,
+    /// Marks the task done on this day (the lead unit or an administrator only).
+    done_on: Option<NaiveDate>,
+}
+
+/// A progress report as stored.
+#[derive(Serialize)]
+pub struct UpdateJson {
+    id: i64,
+    unit_id: i64,
+    text: String,
+    at: DateTime<Utc>,
+    by: String,
+    /// Whether an evidence file came with it (files are sent on the task page).
+    has_file: bool,
+}
+
+/// A task with its progress reports, after a report.
+#[derive(Serialize)]
+pub struct TaskProgress {
+    task: TaskJson,
+    updates: Vec<UpdateJson>,
+}
+
+fn update(u: &TaskUpdate) -> UpdateJson {
+    UpdateJson {
+        id: u.id,
+        unit_id: u.unit.0,
+        text: u.text.clone(),
+        at: u.at,
+        by: u.by.clone(),
+        has_file: u.file.is_some(),
+    }
+}
+
+/// A progress report on a task, as the task page takes it (without a file): by the lead or a
+/// cooperating unit, or an administrator; `done_on` also marks the task done.
+pub async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((plan, id)): Params<(i64, i64)>,
+    Body(body): Body<ReportBody>,
+) -> Result<(StatusCode, Json<TaskProgress>), ApiError> {
+    let (t, _, _) = task_of(&state, plan, id).await?;
+    require_report(&user, &t)?;
+    let text = chiso_core::text::clean(body.text.as_deref().unwrap_or(""));
+    if text.is_empty() && body.done_on.is_none() {
+        return Err(ApiError::field("text", ctx.t.plan_report_required));
+    }
+    let unit = user.account().unit;
+    // Only the lead unit (or an administrator) closes a task; cooperators report their parts.
+    if body.done_on.is_some()
+        && t.task.lead_unit != Some(unit)
+        && !user.can(Action::ManagePlans, Target::Province)
+    {
+        return Err(ApiError::forbidden(ctx.t.plan_done_lead_only));
+    }
+    if !text.is_empty() {
+        state
+            .store
+            .add_task_update(id, unit, &text, None, &user.by(), Utc::now())
+            .await?;
+    }
+    if let Some(on) = body.done_on {
+        state
+            .store
+            .set_task_done(id, Some(on), &user.by(), Utc::now())
+            .await?;
+    }
+    let (t, updates, _) = task_of(&state, plan, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TaskProgress {
+            task: task(&t, &ctx),
+            updates: updates.iter().map(update).collect(),
+        }),
+    ))
+}
+
+/// A KPI actual as sent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActualBody {
+    /// The period it covers ("Quý 1/2026").
+    period: String,
+    /// The value, a decimal string.
+    value: String,
+    /// Where the figure comes from.
+    source: String,
+}
+
+/// A KPI's actual value for a period, as the plan page takes it: by the KPI's reporting unit
+/// or an administrator. The response is the KPI with all its values.
+pub async fn add_actual(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((id, kpi_id)): Params<(i64, i64)>,
+    Body(body): Body<ActualBody>,
+) -> Result<(StatusCode, Json<KpiJson>), ApiError> {
+    let plan = state.store.plan(PlanId(id)).await?;
+    let k = plan
+        .kpis
+        .iter()
+        .find(|k| k.id == kpi_id)
+        .ok_or(WebError::NotFound)?;
+    if !reports_kpi(&user, k) {
+        user.require(Action::ManagePlans, Target::Province)?;
+    }
+    let period = chiso_core::text::clean(&body.period);
+    let source = chiso_core::text::clean(&body.source);
+    let mut problems = Vec::new();
+    let required = match ctx.lang {
+        Lang::Vi => "Bắt buộc.",
+        Lang::En => "Required.",
+    };
+    if period.is_empty() {
+        problems.push(Problem::field("period", required));
+    }
+    if source.is_empty() {
+        problems.push(Problem::field("source", required));
+    }
+    let value = match decimal("value", body.value.trim(), ctx.lang) {
+        // Values are kept to four decimal places.
+        Ok(v) if Points::new(v).to_scaled().is_none() => {
+            problems.push(Problem::field(
+                "value",
+                match ctx.lang {
+                    Lang::Vi => "Tối đa bốn chữ số thập phân.",
+                    Lang::En => "At most four decimal places.",
+                },
+            ));
+            None
+        }
+        Ok(v) => Some(v),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    let Some(value) = value.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::invalid(ctx.t.plan_actual_invalid, problems));
+    };
+    state
+        .store
+        .add_kpi_actual(
+            PlanId(id),
+            kpi_id,
+            &period,
+            value,
+            &source,
+            &user.by(),
+            Utc::now(),
+        )
+        .await?;
+    let plan = state.store.plan(PlanId(id)).await?;
+    let k = plan
+        .kpis
+        .iter()
+        .find(|k| k.id == kpi_id)
+        .ok_or(WebError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(kpi(k))))
 }

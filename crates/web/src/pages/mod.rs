@@ -18,7 +18,8 @@ mod reporting;
 pub(crate) mod results;
 pub(crate) mod rounds;
 mod scoring_sheet;
-mod survey_answer;
+mod self_report;
+pub(crate) mod survey_answer;
 mod survey_contacts;
 pub(crate) mod surveys;
 mod units;
@@ -225,6 +226,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/rounds/{id}/assignments/entry",
             post(assignments::set_entry),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/annex.pdf",
+            get(scoring_sheet::annex_pdf),
+        )
+        .route(
+            "/rounds/{id}/units/{unit}/report",
+            get(self_report::form).post(self_report::download),
         )
         .route("/exports", get(exports::list).post(exports::create))
         .route("/exports/{id}", get(exports::show))

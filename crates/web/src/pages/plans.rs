@@ -47,7 +47,7 @@ pub(crate) fn may_read(user: &CurrentUser, plan: &Plan) -> bool {
 }
 
 /// Whether the account reports a KPI's actual values for its unit.
-fn reports_kpi(user: &CurrentUser, k: &chiso_store::plans::Kpi) -> bool {
+pub(crate) fn reports_kpi(user: &CurrentUser, k: &chiso_store::plans::Kpi) -> bool {
     let unit = user.account().unit;
     k.unit == Some(unit) && user.can(Action::ReportTaskProgress, Target::Unit(unit))
 }
@@ -841,7 +841,7 @@ pub struct TaskForm {
     pub units: Vec<(i64, String)>,
 }
 
-async fn task_of(
+pub(crate) async fn task_of(
     state: &AppState,
     plan: i64,
     task: i64,
@@ -937,7 +937,7 @@ pub async fn task(
 }
 
 /// Who may report on a task: its lead or cooperating units' staff, or an administrator.
-fn require_report(user: &CurrentUser, t: &Task) -> Result<(), WebError> {
+pub(crate) fn require_report(user: &CurrentUser, t: &Task) -> Result<(), WebError> {
     if involved(user, t) || user.can(Action::ManagePlans, Target::Province) {
         Ok(())
     } else {

@@ -443,3 +443,68 @@ pub async fn annex(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
     ))
 }
+
+/// A row of the printable annex.
+pub struct PrintRow {
+    pub code: String,
+    pub name: String,
+    pub depth: u8,
+    pub max: String,
+    pub self_score: String,
+    pub a1: String,
+    pub a2: String,
+    pub final_score: String,
+    pub reason: String,
+    pub evidence: String,
+}
+
+/// The annex as a printable page (for PDF): the same rows as the workbook.
+#[derive(Template)]
+#[template(path = "print_annex.html")]
+pub struct PrintAnnex<'a> {
+    a: &'a chiso_reports::annex_xlsx::Annex,
+    rows: Vec<PrintRow>,
+}
+
+/// `GET /rounds/{id}/units/{unit}/annex.pdf`.
+pub async fn annex_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((round, unit)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let l = load(&state, round, unit).await?;
+    user.require(Action::ViewUnit, l.unit_target(&user, unit))?;
+    let annex = crate::pages::grid::annex_report(&state, round, unit).await?;
+    let show = |d: Option<rust_decimal::Decimal>| {
+        d.map(|d| Points::new(d).display(Lang::Vi))
+            .unwrap_or_default()
+    };
+    let rows = annex
+        .rows
+        .iter()
+        .map(|r| PrintRow {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            depth: r.depth,
+            max: show(r.max),
+            self_score: show(r.self_score),
+            a1: show(r.appraisal1),
+            a2: show(r.appraisal2),
+            final_score: show(r.final_score),
+            reason: r.reason.clone(),
+            evidence: r.evidence.join("; "),
+        })
+        .collect();
+    let html = askama::Template::render(&PrintAnnex { a: &annex, rows })
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let pdf = crate::pdf::from_html(&html)
+        .await
+        .map_err(|e| WebError::BadRequest(format!("{}: {e}", ctx.t.pdf_unavailable)))?;
+    let code = state.store.unit(UnitId(unit)).await?.code.to_lowercase();
+    Ok(crate::pages::attachment(
+        pdf,
+        &format!("phu-bieu-{code}-{round}.pdf"),
+        "application/pdf".into(),
+    ))
+}

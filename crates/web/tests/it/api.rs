@@ -1,5 +1,6 @@
 //! The JSON API: tokens made on the account page, bearer authentication, permissions, JSON
-//! errors, and the OpenAPI document checked against the router and the responses.
+//! errors, and the OpenAPI document checked against the router, the requests and the responses.
+//! The write endpoints are tested in `api_writes`, with the helpers here.
 
 use crate::app::{Client, app, stp_round};
 use crate::web_tests;
@@ -11,7 +12,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 /// Creates a token on the account page of a demo account; returns the secret shown once.
-async fn token_for(router: &Router, username: &str, name: &str) -> String {
+pub(crate) async fn token_for(router: &Router, username: &str, name: &str) -> String {
     let mut c = Client::new(router.clone());
     c.login_demo(username).await;
     c.get("/account").await;
@@ -32,13 +33,31 @@ async fn call(
     path: &str,
     token: Option<&str>,
 ) -> (StatusCode, Value) {
+    send(router, method, path, token, None).await
+}
+
+/// A request without cookies, with the token and a JSON body if given; (status, JSON body).
+pub(crate) async fn send(
+    router: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(path);
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
+    let body = match body {
+        Some(b) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
     let res = router
         .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
+        .oneshot(req.body(body).unwrap())
         .await
         .unwrap();
     let status = res.status();
@@ -52,7 +71,7 @@ async fn get(router: &Router, path: &str, token: Option<&str>) -> (StatusCode, V
     call(router, Method::GET, path, token).await
 }
 
-fn error_code(body: &Value) -> &str {
+pub(crate) fn error_code(body: &Value) -> &str {
     body["error"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("not an error body: {body}"))
@@ -156,6 +175,11 @@ fn check_shape(doc: &Value, schema: &Value, value: &Value, at: &str, closed: boo
                     Some(s) => check(doc, s, v, &format!("{at}.{k}")),
                     None => {
                         if let Some(extra) = schema.get("additionalProperties") {
+                            assert_ne!(
+                                extra,
+                                &Value::Bool(false),
+                                "{at}: field {k} is not allowed"
+                            );
                             check(doc, extra, v, &format!("{at}.{k}"));
                         } else {
                             assert!(!closed, "{at}: field {k} is not documented");
@@ -177,10 +201,36 @@ fn check_shape(doc: &Value, schema: &Value, value: &Value, at: &str, closed: boo
 
 /// Checks a 200 response against the schema documented for the route.
 fn check_response(doc: &Value, route: &str, body: &Value) {
-    let schema =
-        &doc["paths"][route]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
-    assert!(!schema.is_null(), "{route} has no documented 200 response");
-    check(doc, schema, body, route);
+    check_answer(doc, Method::GET, route, StatusCode::OK, body);
+}
+
+/// Checks a response against the schema documented for the route, method and status.
+pub(crate) fn check_answer(
+    doc: &Value,
+    method: Method,
+    route: &str,
+    status: StatusCode,
+    body: &Value,
+) {
+    let m = method.as_str().to_lowercase();
+    let response = resolve(doc, &doc["paths"][route][&m]["responses"][status.as_str()]);
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(
+        !schema.is_null(),
+        "{method} {route} has no documented {status} response"
+    );
+    check(doc, schema, body, &format!("{method} {route} {status}"));
+}
+
+/// Checks a request body against the schema documented for the route and method.
+pub(crate) fn check_request(doc: &Value, method: Method, route: &str, body: &Value) {
+    let m = method.as_str().to_lowercase();
+    let schema = &doc["paths"][route][&m]["requestBody"]["content"]["application/json"]["schema"];
+    assert!(
+        !schema.is_null(),
+        "{method} {route} has no documented request body"
+    );
+    check(doc, schema, body, &format!("{method} {route} request"));
 }
 
 web_tests! {
@@ -318,7 +368,7 @@ web_tests! {
     async fn unsafe_methods_with_a_token_need_no_csrf_token(db) {
         let router = app(db.store.clone());
         let token = token_for(&router, "lan.noivu", "Ghi").await;
-        // No write endpoint yet: the request passes the CSRF check and meets 405, not 403.
+        // The request passes the CSRF check and meets 405 (units are not written), not 403.
         let res = router.clone().oneshot(
             Request::post("/api/v1/units").header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
         ).await.unwrap();
@@ -352,8 +402,25 @@ web_tests! {
                 );
             }
             assert!(op["responses"]["401"].is_object(), "{method} {path}: 401 not documented");
+            // Every documented response has a JSON schema that resolves.
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let schema = &resolve(&doc, response)["content"]["application/json"]["schema"];
+                assert!(!schema.is_null(), "{method} {path} {status}: no JSON schema");
+                resolve(&doc, schema);
+            }
+            // Writes document their JSON body and its refusal.
+            if method != "GET" {
+                let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+                assert!(op["requestBody"]["required"] == true && !schema.is_null(), "{method} {path}: no request body");
+                assert_eq!(resolve(&doc, schema)["type"], "object", "{method} {path}");
+                assert!(op["responses"]["422"].is_object(), "{method} {path}: 422 not documented");
+            }
             // Every route exists (with no token: 401, never 404 or 405).
-            let concrete = path.replace("{id}", "1");
+            let concrete = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "1" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
             let (status, _) = call(&router, method.parse().unwrap(), &concrete, None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {concrete}");
         }

@@ -1,6 +1,7 @@
 //! Web integration tests: the real router in process, on SQLite and PostgreSQL.
 
 mod api;
+mod api_writes;
 mod app;
 mod appraisal;
 mod assignments;
@@ -15,6 +16,7 @@ mod plans;
 mod results;
 mod rounds;
 mod scoring_sheet;
+mod self_report;
 mod servers;
 mod survey_contacts;
 mod surveys;
