@@ -491,6 +491,7 @@ texts! {
     export_download: "Tải về", "Download";
     export_unknown: "Loại tệp xuất không có", "No such export";
     export_ranking: "Xuất bảng xếp hạng (Excel)", "Export the ranking (Excel)";
+    export_ranking_pdf: "Xuất bảng xếp hạng (PDF)", "Export the ranking (PDF)";
     export_annexes: "Xuất phụ biểu của mọi đơn vị (Excel, nén .zip)", "Export every unit's annex (Excel, zipped)";
     export_annex: "Phụ biểu (Excel)", "Annex table (Excel)";
     export_annex_pdf: "Phụ biểu (PDF)", "Annex table (PDF)";

@@ -27,6 +27,8 @@ pub enum Export {
     Ranking { round: i64 },
     /// Every unit's annex table of the round, one workbook each, in a zip.
     Annexes { round: i64 },
+    /// The round's ranking as PDF (printed by headless Chromium).
+    RankingPdf { round: i64 },
 }
 
 impl Export {
@@ -34,6 +36,7 @@ impl Export {
         match self {
             Export::Ranking { .. } => "ranking",
             Export::Annexes { .. } => "annexes",
+            Export::RankingPdf { .. } => "ranking_pdf",
         }
     }
 }
@@ -57,6 +60,19 @@ async fn produce(
             let bytes = chiso_reports::ranking_xlsx::ranking_workbook(&report)
                 .map_err(|e| e.to_string())?;
             Ok((format!("xep-hang-dot-{round}.xlsx"), XLSX.into(), bytes))
+        }
+        Export::RankingPdf { round } => {
+            let report = crate::pages::results::ranking_report(state, RoundId(*round), lang)
+                .await
+                .map_err(|e| e.to_string())?;
+            let html = askama::Template::render(&PrintRanking { r: &report })
+                .map_err(|e| e.to_string())?;
+            let bytes = crate::pdf::from_html(&html).await?;
+            Ok((
+                format!("xep-hang-dot-{round}.pdf"),
+                "application/pdf".into(),
+                bytes,
+            ))
         }
         Export::Annexes { round } => {
             let units = state
@@ -142,6 +158,7 @@ pub async fn create(
     let export = match get(&pairs, "kind") {
         "ranking" => Export::Ranking { round },
         "annexes" => Export::Annexes { round },
+        "ranking_pdf" => Export::RankingPdf { round },
         other => {
             return Err(WebError::BadRequest(format!(
                 "{}: {other}",
@@ -155,6 +172,8 @@ pub async fn create(
         (Export::Ranking { .. }, Lang::En) => format!("Ranking workbook — {}", r.name),
         (Export::Annexes { .. }, Lang::Vi) => format!("Phụ biểu của các đơn vị — {}", r.name),
         (Export::Annexes { .. }, Lang::En) => format!("Every unit's annex — {}", r.name),
+        (Export::RankingPdf { .. }, Lang::Vi) => format!("Bảng xếp hạng (PDF) — {}", r.name),
+        (Export::RankingPdf { .. }, Lang::En) => format!("Ranking (PDF) — {}", r.name),
     };
     let params = serde_json::to_string(&export).map_err(|e| WebError::Internal(e.to_string()))?;
     let id = state
@@ -270,4 +289,26 @@ pub async fn file(
     let (sha, name, ctype) = job.file.ok_or(WebError::NotFound)?;
     let bytes = crate::pages::stored_file(&state, &sha, &format!("export {id}")).await?;
     Ok(crate::pages::attachment(bytes, &name, ctype))
+}
+
+/// The ranking as a printable page.
+#[derive(Template)]
+#[template(path = "print_ranking.html")]
+struct PrintRanking<'a> {
+    r: &'a chiso_reports::ranking_xlsx::Ranking,
+}
+
+impl PrintRanking<'_> {
+    fn points(&self, d: &rust_decimal::Decimal) -> String {
+        chiso_core::format::points(*d, Lang::Vi)
+    }
+
+    fn change(&self, c: &Option<i64>) -> String {
+        match c {
+            Some(0) => "không đổi".into(),
+            Some(n) if *n > 0 => format!("tăng {n} bậc"),
+            Some(n) => format!("giảm {} bậc", -n),
+            None => String::new(),
+        }
+    }
 }

@@ -13,7 +13,7 @@ web_tests! {
         let mut lan = Client::new(chiso_web::router(state.clone()));
         lan.login_demo("lan.noivu").await;
         let page = lan.get(&format!("/rounds/{r}/results")).await;
-        assert_eq!(page.count("#export-forms button"), 2);
+        assert_eq!(page.count("#export-forms button"), 3);
         let queued = lan.post("/exports", &[("round", &r.to_string()), ("kind", "annexes")]).await;
         assert_eq!(queued.status, StatusCode::SEE_OTHER, "{}", queued.body);
         let job_url = queued.location.clone().unwrap();
@@ -40,6 +40,18 @@ web_tests! {
         let xlsx = lan.get(&format!("{ranking_url}/file")).await;
         assert!(xlsx.bytes.starts_with(b"PK"));
         assert_eq!(lan.get("/exports").await.count("#exports tbody tr"), 2);
+        // The ranking as PDF, where Chromium is installed.
+        if chiso_web::pdf::available() {
+            let pdf = lan.post("/exports", &[("round", &r.to_string()), ("kind", "ranking_pdf")]).await;
+            let pdf_url = pdf.location.clone().unwrap();
+            assert_eq!(chiso_web::run_exports(&state).await.unwrap(), 1);
+            let file = lan.get(&format!("{pdf_url}/file")).await;
+            assert!(file.bytes.starts_with(b"%PDF"), "{}", lan.get(&pdf_url).await.body);
+        } else if std::env::var("CHISO_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("CHISO_REQUIRE_BROWSER is set but chromium is not installed (PDF)");
+        } else {
+            eprintln!("SKIPPED: the PDF export needs Debian's chromium");
+        }
 
         // Somebody else's export is not there for them.
         let mut thang = Client::new(chiso_web::router(state.clone()));
