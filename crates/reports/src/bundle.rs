@@ -23,6 +23,7 @@ pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
 
     #[test]
     fn files_read_back_by_name() {
@@ -36,5 +37,36 @@ mod tests {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut z.by_name("a.txt").unwrap(), &mut s).unwrap();
         assert_eq!(s, "xin chao");
+    }
+
+    #[test]
+    fn the_bundle_reads_back() {
+        // Fixed contents: a generated workbook's size changes with the writer and the clock.
+        let files: Vec<(String, Vec<u8>)> = [
+            (
+                "phu-bieu-stp.xlsx",
+                "Phụ biểu kết quả tự đánh giá — Sở Tư pháp",
+            ),
+            (
+                "phu-bieu-snv.xlsx",
+                "Phụ biểu kết quả tự đánh giá — Sở Nội vụ",
+            ),
+            (
+                "phu-bieu-skhcn.xlsx",
+                "Phụ biểu kết quả tự đánh giá — Sở Khoa học và Công nghệ",
+            ),
+            ("ghi-chu/doc-truoc.txt", "Đợt thẩm định năm 2025: 3 đơn vị."),
+        ]
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.repeat(20).into_bytes()))
+        .collect();
+        let bytes = zip_files(&files).unwrap();
+        let mut z = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        for (name, content) in &files {
+            let mut back = Vec::new();
+            std::io::Read::read_to_end(&mut z.by_name(name).unwrap(), &mut back).unwrap();
+            assert_eq!(&back, content, "{name}");
+        }
+        insta::assert_snapshot!(read_back::zip(&bytes));
     }
 }

@@ -100,6 +100,7 @@ pub fn contacts_workbook(year: i32, lines: &[ContactLine]) -> Result<Vec<u8>, Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
     use std::io::Cursor;
 
@@ -158,5 +159,64 @@ mod tests {
             (text(HEADER_ROW + 3, 0), text(HEADER_ROW + 3, 1)),
             ("3".into(), "Lãnh đạo UBND cấp xã".into())
         );
+    }
+
+    #[test]
+    fn the_list_reads_back() {
+        let person =
+            |category, unit: &str, name: &str, position: &str, phone: &str, email: &str| {
+                ContactLine {
+                    category,
+                    unit: unit.into(),
+                    full_name: name.into(),
+                    position: position.into(),
+                    phone: phone.into(),
+                    email: email.into(),
+                }
+            };
+        let lines = vec![
+            person(
+                ContactCategory::CommuneLeader,
+                "UBND xã Tân Lập",
+                "Lê Thị Hồng Nhung",
+                "Chủ tịch UBND xã",
+                "0978123456",
+                "nhunglth@tanlap.gov.vn",
+            ),
+            person(
+                ContactCategory::DepartmentLeader,
+                "Sở Tư pháp",
+                "Trần Văn Đức",
+                "Phó Giám đốc",
+                "0912345678",
+                "ductv@stp.gov.vn",
+            ),
+            person(
+                ContactCategory::DivisionLeader,
+                "Sở Nội vụ",
+                "Nguyễn Thị Thu Hà",
+                "Trưởng phòng Cải cách hành chính",
+                "0243826118",
+                "hantt@snv.gov.vn",
+            ),
+            person(
+                ContactCategory::Deputy,
+                "Hội đồng nhân dân tỉnh",
+                "Hoàng Văn Cường",
+                "Ủy viên Ban Pháp chế HĐND tỉnh",
+                "0904567890",
+                "cuonghv@hdnd.gov.vn",
+            ),
+            person(
+                ContactCategory::DepartmentLeader,
+                "Sở Tài chính",
+                "Phạm Quốc Khánh",
+                "Giám đốc",
+                "0913222333",
+                "",
+            ),
+        ];
+        let bytes = contacts_workbook(2025, &lines).unwrap();
+        insta::assert_snapshot!(read_back::xlsx(&bytes));
     }
 }

@@ -742,6 +742,7 @@ pub fn rows_by_code(bytes: &[u8]) -> BTreeMap<String, u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
     use chiso_core::framework::arbitrary::framework;
     use chiso_core::framework::validate::validate;
     use proptest::prelude::*;
@@ -830,5 +831,93 @@ mod tests {
             let bytes = write(&f).unwrap();
             prop_assert_eq!(read(&bytes), Ok(f));
         }
+    }
+
+    #[test]
+    fn the_framework_reads_back() {
+        let f = chiso_core::framework::yaml::from_yaml(
+            r#"
+code: so-nganh-2025
+name: Bộ chỉ số cải cách hành chính các sở, ban, ngành tỉnh Quảng Ninh
+name_en: PAR index of provincial departments
+unit_type: department
+year: 2025
+version: 2
+decision: 2816/QĐ-UBND ngày 20/11/2025
+source: Quyết định của UBND tỉnh, Phụ lục I
+max: 10
+fields:
+  - code: "1"
+    name: Công tác chỉ đạo, điều hành cải cách hành chính
+    name_en: Direction and management of PAR
+    max: 4
+    lead_unit: SNV
+    children:
+      - code: "1.1"
+        name: Kế hoạch cải cách hành chính năm
+        max: 2
+        children:
+          - code: "1.1.1"
+            name: Ban hành kế hoạch cải cách hành chính năm
+            max: 1
+            guidance: Kế hoạch ban hành trước ngày 31/12 của năm trước
+            evidence: Quyết định ban hành kế hoạch
+            previous_code: "1.1"
+            rule:
+              type: levels
+              levels:
+                - { label: Ban hành đúng hạn, points: 1 }
+                - { label: Ban hành chậm, points: 0.5 }
+                - { label: Không ban hành, points: 0 }
+          - code: "1.1.2"
+            name: Mức độ hoàn thành kế hoạch cải cách hành chính
+            max: 1
+            from_records: plan_completion
+            rule:
+              type: bands
+              numerator: Số nhiệm vụ hoàn thành
+              denominator: Tổng số nhiệm vụ theo kế hoạch
+              bands:
+                - { from: 0, to: 70, points: 0 }
+                - { from: 70, to: 90, points: 0.5 }
+                - { from: 90, to: 100, points: 1, exclusive_from: true }
+      - code: "1.2"
+        name: Báo cáo cải cách hành chính định kỳ
+        max: 2
+        rule: { type: manual, step: 0.25 }
+      - code: "1.3"
+        name: Có sáng kiến cải cách hành chính được công nhận
+        max: 0.5
+        illustrative: true
+        rule: { type: bonus, step: 0.25 }
+      - code: "1.4"
+        name: Để xảy ra vi phạm kỷ luật hành chính
+        rule: { type: deduction, amount: 0.5 }
+  - code: "2"
+    name: Cải cách thủ tục hành chính
+    max: 6
+    survey_max: 2
+    lead_unit: VP-UBND
+    not_applicable_when: { has_procedures: false }
+    children:
+      - code: "2.1"
+        name: Tỷ lệ hồ sơ giải quyết đúng hạn
+        max: 2
+        rule: { type: proportional, numerator: Hồ sơ đúng hạn, denominator: Tổng số hồ sơ }
+      - code: "2.2"
+        name: Công khai thủ tục hành chính
+        max: 2
+        allow_not_applicable: true
+        rule: { type: boolean }
+      - code: "2.3"
+        name: Mức độ hài lòng của người dân
+        max: 2
+        rule: { type: survey, measure: Chỉ số hài lòng SIPAS }
+"#,
+        )
+        .unwrap();
+        assert_eq!(validate(&f), vec![]);
+        let bytes = write(&f).unwrap();
+        insta::assert_snapshot!(read_back::xlsx(&bytes));
     }
 }

@@ -235,8 +235,90 @@ pub fn plan_workbook(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
     use std::io::Cursor;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn task(
+        text: &str,
+        field: &str,
+        lead: &str,
+        cooperators: &str,
+        deadline: &str,
+        status: TaskStatus,
+        done_on: Option<NaiveDate>,
+        output: &str,
+    ) -> TaskLine {
+        TaskLine {
+            text: text.into(),
+            field: field.into(),
+            lead: lead.into(),
+            cooperators: cooperators.into(),
+            deadline: deadline.into(),
+            status,
+            done_on,
+            output: output.into(),
+        }
+    }
+
+    #[test]
+    fn the_plan_reads_back() {
+        let tasks = vec![
+            task(
+                "Ban hành Kế hoạch cải cách hành chính năm 2026 của tỉnh",
+                "1",
+                "Sở Nội vụ",
+                "Văn phòng UBND tỉnh",
+                "Tháng 01/2026",
+                TaskStatus::DoneOnTime,
+                Some(day(2026, 1, 12)),
+                "Kế hoạch của UBND tỉnh",
+            ),
+            task(
+                "Rà soát, hệ thống hóa văn bản quy phạm pháp luật do HĐND, UBND tỉnh ban hành",
+                "2",
+                "Sở Tư pháp",
+                "Các sở, ban, ngành; UBND cấp xã",
+                "Quý II/2026",
+                TaskStatus::DoneLate,
+                Some(day(2026, 7, 3)),
+                "Báo cáo kết quả rà soát",
+            ),
+            task(
+                "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Trung tâm Phục vụ hành chính công",
+                "3",
+                "Văn phòng UBND tỉnh",
+                "Sở Khoa học và Công nghệ",
+                "Quý II/2026 → 31/07/2026",
+                TaskStatus::Overdue,
+                None,
+                "Tỷ lệ hồ sơ được số hóa",
+            ),
+            task(
+                "Kiểm tra công tác cải cách hành chính tại các cơ quan, đơn vị",
+                "1",
+                "Sở Nội vụ",
+                "Sở Tư pháp, Văn phòng UBND tỉnh",
+                "Tháng 10/2026",
+                TaskStatus::InProgress,
+                None,
+                "Thông báo kết luận kiểm tra",
+            ),
+        ];
+        let bytes = plan_workbook(
+            "Kế hoạch cải cách hành chính năm 2026",
+            &tasks,
+            day(2026, 8, 15),
+            Lang::Vi,
+        )
+        .unwrap();
+        insta::assert_snapshot!(read_back::xlsx(&bytes));
+    }
 
     #[test]
     fn tasks_and_counts_read_back() {

@@ -44,8 +44,22 @@ fn elements(xml: &str, tag: &str) -> Vec<String> {
         .collect()
 }
 
-/// Sheets in order; for each: print set-up, merged ranges with their text, then one line per
-/// non-empty row: `A5="text"*` (`*` = bold), numbers as `C6=9.5 ‹0.00›` with their format.
+/// Every `<tag …>…</tag>` element of `xml` (one with content), as written.
+fn blocks(xml: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag} ");
+    let close = format!("</{tag}>");
+    xml.match_indices(&open)
+        .filter_map(|(i, _)| {
+            xml[i..]
+                .find(&close)
+                .map(|end| xml[i..i + end + close.len()].to_string())
+        })
+        .collect()
+}
+
+/// Sheets in order; for each: print set-up, autofilter, drop-down lists, merged ranges with
+/// their text, then one line per non-empty row: `A5="text"*` (`*` = bold), numbers as
+/// `C6=9.5 ‹0.00›` with their format, dates as `F5=2004-01-01 ‹dd/mm/yyyy›`.
 pub(crate) fn xlsx(bytes: &[u8]) -> String {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let workbook_xml = part(bytes, "xl/workbook.xml");
@@ -54,10 +68,13 @@ pub(crate) fn xlsx(bytes: &[u8]) -> String {
         writeln!(out, "=== {name}").unwrap();
         // rust_xlsxwriter names sheet parts by position.
         let xml = part(bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
-        for tag in ["pane", "pageSetup", "pageSetUpPr"] {
+        for tag in ["pane", "pageSetup", "pageSetUpPr", "autoFilter"] {
             for e in elements(&xml, tag) {
                 writeln!(out, "{e}").unwrap();
             }
+        }
+        for e in blocks(&xml, "dataValidation") {
+            writeln!(out, "{e}").unwrap();
         }
         for line in workbook_xml.split("<definedName ").skip(1) {
             if line.contains(&format!("localSheetId=\"{i}\"")) {
@@ -94,10 +111,14 @@ pub(crate) fn xlsx(bytes: &[u8]) -> String {
                 let mut text = match value {
                     Data::Empty => continue,
                     Data::String(s) => format!("{s:?}"),
+                    Data::DateTime(d) => {
+                        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                        (epoch + chrono::Duration::days(d.as_f64() as i64)).to_string()
+                    }
                     other => other.to_string(),
                 };
                 if let Some(f) = style.and_then(|s| s.number_format.as_ref())
-                    && matches!(value, Data::Float(_) | Data::Int(_))
+                    && matches!(value, Data::Float(_) | Data::Int(_) | Data::DateTime(_))
                     && f.format_code != "General"
                 {
                     write!(text, " ‹{}›", f.format_code).unwrap();
@@ -114,6 +135,24 @@ pub(crate) fn xlsx(bytes: &[u8]) -> String {
                 writeln!(out, "{}", line.join(" │ ")).unwrap();
             }
         }
+    }
+    out
+}
+
+/// The files of a zip in order, one line each: name, size unpacked, compression.
+pub(crate) fn zip(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let file = zip.by_index(i).unwrap();
+        writeln!(
+            out,
+            "{} │ {} bytes │ {}",
+            file.name().unwrap(),
+            file.size(),
+            file.compression()
+        )
+        .unwrap();
     }
     out
 }

@@ -140,6 +140,8 @@ pub fn write(title: &str, subtitle: &str, items: &[SheetItem]) -> Result<Vec<u8>
     sheet.set_landscape();
     sheet.set_paper_size(9);
     sheet.set_repeat_rows(2, 2)?;
+    // Thirteen columns: one page wide, as many long as the items need.
+    sheet.set_print_fit_to_pages(1, 0);
     Ok(book.save_to_buffer()?)
 }
 
@@ -226,6 +228,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, Vec<SheetError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
 
     #[test]
     fn a_sheet_reads_back_what_was_written_and_edited_cells() {
@@ -268,5 +271,102 @@ mod tests {
         let e = read(&bytes).unwrap_err();
         assert!(e[0].message.contains(SHEET), "{:?}", e);
         assert!(read(b"not a workbook").is_err());
+    }
+
+    #[test]
+    fn the_sheet_reads_back() {
+        let d = |s: &str| Some(s.parse::<Decimal>().unwrap());
+        let item = |code: &str,
+                    name: &str,
+                    how: &str,
+                    max,
+                    editable,
+                    values: &[(&'static str, &str)],
+                    version| SheetItem {
+            code: code.into(),
+            name: name.into(),
+            how: how.into(),
+            max,
+            editable,
+            values: values.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            version,
+        };
+        let items = vec![
+            item(
+                "1.1.1",
+                "Ban hành kế hoạch cải cách hành chính năm",
+                "Theo mức: 1 = Ban hành đúng hạn (1); 2 = Ban hành chậm (0,5); 3 = Không ban hành (0)",
+                d("1"),
+                true,
+                &[
+                    ("level", "1"),
+                    ("explanation", "Kế hoạch số 12/KH-STP ngày 05/01/2025"),
+                ],
+                4,
+            ),
+            item(
+                "1.1.2",
+                "Mức độ hoàn thành kế hoạch cải cách hành chính",
+                "Theo khoảng tỷ lệ: Số nhiệm vụ hoàn thành / Tổng số nhiệm vụ theo kế hoạch",
+                d("1"),
+                true,
+                &[
+                    ("numerator", "27"),
+                    ("denominator", "30"),
+                    ("explanation", ""),
+                ],
+                2,
+            ),
+            item(
+                "1.2",
+                "Báo cáo cải cách hành chính định kỳ",
+                "Chấm điểm trực tiếp",
+                d("2"),
+                true,
+                &[
+                    ("points", "1,75"),
+                    ("explanation", "Báo cáo quý III gửi chậm 2 ngày"),
+                ],
+                1,
+            ),
+            item(
+                "1.4",
+                "Để xảy ra vi phạm kỷ luật hành chính",
+                "Điểm trừ",
+                None,
+                true,
+                &[],
+                0,
+            ),
+            item(
+                "2.2",
+                "Công khai thủ tục hành chính",
+                "Đạt / không đạt",
+                d("2"),
+                false,
+                &[
+                    ("na", "x"),
+                    ("na_reason", "Đơn vị không có thủ tục hành chính"),
+                    ("explanation", ""),
+                ],
+                3,
+            ),
+            item(
+                "2.1",
+                "Tỷ lệ hồ sơ giải quyết đúng hạn",
+                "Tỷ lệ thuận: Hồ sơ đúng hạn / Tổng số hồ sơ",
+                d("2.5"),
+                false,
+                &[("numerator", "1.204"), ("denominator", "1.250")],
+                0,
+            ),
+        ];
+        let bytes = write(
+            "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM — Sở Tư pháp",
+            "Tự đánh giá năm 2025",
+            &items,
+        )
+        .unwrap();
+        insta::assert_snapshot!(read_back::xlsx(&bytes));
     }
 }

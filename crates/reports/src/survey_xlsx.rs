@@ -438,6 +438,7 @@ pub fn read(bytes: &[u8]) -> Result<Questionnaire, Vec<SheetError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
     use chiso_core::survey::{from_yaml, validate};
 
     fn example(name: &str) -> Questionnaire {
@@ -579,5 +580,54 @@ mod tests {
             e[0].message(Lang::Vi)
                 .contains("không phải bảng tính Excel")
         );
+    }
+
+    #[test]
+    fn the_questionnaire_reads_back() {
+        let q = from_yaml(
+            r#"
+code: nguoi-dan-2025
+version: 2
+title: Phiếu khảo sát sự hài lòng của người dân đối với sự phục vụ của cơ quan hành chính
+group: nguoi_dan
+group_name: Người dân đến giao dịch tại Trung tâm Phục vụ hành chính công
+sections:
+  - title: I. Tiếp cận dịch vụ
+    questions:
+      - code: TC1
+        text: Ông/bà đánh giá thế nào về việc bố trí chỗ ngồi, trang thiết bị tại nơi tiếp nhận hồ sơ?
+        kind: choice
+        required: true
+        measures: SIPAS.1
+        options:
+          - { code: A, label: Rất hài lòng, weight: 100 }
+          - { code: B, label: Hài lòng, weight: 66.5 }
+          - { code: C, label: Không hài lòng, weight: 0 }
+      - code: TC2
+        text: Mức độ thuận tiện khi tra cứu thông tin thủ tục (1 = rất khó, 5 = rất dễ).
+        kind: likert
+        scale: 5
+        labels: [Rất khó, Khó, Bình thường, Dễ, Rất dễ]
+  - title: II. Công chức giải quyết công việc
+    questions:
+      - code: CC1
+        text: Ông/bà có bị công chức gây phiền hà, nhũng nhiễu trong khi giải quyết công việc không?
+        kind: yes_no
+        yes_weight: 0
+        measures: SIPAS.3
+      - code: CC2
+        text: Số lần ông/bà phải đi lại để hoàn thành thủ tục.
+        kind: number
+        min: 1
+        max: 20
+      - code: YK
+        text: Ông/bà có đề xuất gì để cơ quan phục vụ người dân, tổ chức tốt hơn?
+        kind: text
+"#,
+        )
+        .unwrap();
+        assert_eq!(validate(&q), vec![]);
+        let bytes = write(&q).unwrap();
+        insta::assert_snapshot!(read_back::xlsx(&bytes));
     }
 }

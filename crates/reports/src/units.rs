@@ -145,6 +145,7 @@ pub fn units_workbook(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_back;
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     use std::io::Cursor;
 
@@ -211,6 +212,55 @@ mod tests {
             other => panic!("the end date must be an Excel date, got {other:?}"),
         }
         assert_eq!(range.get_value((5, 6)), Some(&Data::Empty));
+    }
+
+    #[test]
+    fn the_units_read_back() {
+        let dated = |id, code, name, t, parent, from, to| Unit {
+            valid_from: from,
+            ..unit(id, code, name, t, parent, to)
+        };
+        let units = vec![
+            unit(1, "QN", "Tỉnh Quảng Ninh", UnitType::Province, None, None),
+            unit(2, "SNV", "Sở Nội vụ", UnitType::Department, Some(1), None),
+            unit(3, "STP", "Sở Tư pháp", UnitType::Department, Some(1), None),
+            unit(
+                4,
+                "SKHCN",
+                "Sở Khoa học và Công nghệ",
+                UnitType::Department,
+                Some(1),
+                None,
+            ),
+            unit(
+                5,
+                "H-DT",
+                "Huyện Đầm Hà",
+                UnitType::District,
+                Some(1),
+                Some(day(2025, 6, 30)),
+            ),
+            dated(
+                6,
+                "X-DH",
+                "Xã Đầm Hà",
+                UnitType::Commune,
+                Some(1),
+                day(2025, 7, 1),
+                None,
+            ),
+            dated(
+                7,
+                "P-HG",
+                "Phường Hồng Gai",
+                UnitType::Commune,
+                Some(1),
+                day(2025, 7, 1),
+                None,
+            ),
+        ];
+        let bytes = units_workbook(&units, day(2026, 1, 15), Lang::Vi).unwrap();
+        insta::assert_snapshot!(read_back::xlsx(&bytes));
     }
 
     #[test]

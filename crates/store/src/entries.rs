@@ -97,9 +97,18 @@ macro_rules! save_entry {
         .await?;
         let current_version = current.as_ref().map_or(0, |c| c.version);
         if current_version != expected_version {
-            let row =
-                current.ok_or_else(|| StoreError::Corrupt("a version without a row".into()))?;
-            SaveOutcome::Conflict(Box::new(stored(row)?))
+            // A version for an item never saved (a hand-edited sheet, a client's guess) is a
+            // conflict with the empty entry, not an error.
+            SaveOutcome::Conflict(Box::new(match current {
+                Some(row) => stored(row)?,
+                None => StoredEntry {
+                    entry: SelfEntry::default(),
+                    self_points: None,
+                    version: 0,
+                    updated_at: now,
+                    updated_by: String::new(),
+                },
+            }))
         } else {
             let version = current_version + 1;
             // The version in the WHERE clause makes a concurrent writer's update a no-op.

@@ -593,7 +593,7 @@ texts! {
     survey_measures: "Đo tiêu chí", "Measures";
     survey_download: "Tải về", "Download";
     api_tokens: "Mã truy cập API", "API tokens";
-    api_tokens_help: "Phần mềm khác (báo cáo, bảng tổng hợp) dùng mã này để đọc dữ liệu qua /api/v1 với đúng quyền của tài khoản bạn. Gửi kèm tiêu đề Authorization: Bearer <mã>. Thu hồi mã khi không dùng nữa.", "Other software (reports, dashboards) uses a token to read data through /api/v1 with exactly your account's permissions. Send it as the header Authorization: Bearer <token>. Revoke a token you no longer use.";
+    api_tokens_help: "Phần mềm khác dùng mã này để đọc và ghi dữ liệu qua /api/v1 (chấm điểm, báo cáo tiến độ, số liệu chỉ tiêu, phiếu khảo sát) với đúng quyền của tài khoản bạn — giữ mã như mật khẩu. Gửi kèm tiêu đề Authorization: Bearer <mã>. Thu hồi mã khi không dùng nữa.", "Other software uses a token to read and write through /api/v1 (scores, progress reports, KPI actuals, survey responses) with exactly your account's permissions — keep it like a password. Send it as the header Authorization: Bearer <token>. Revoke a token you no longer use.";
     api_token_name: "Tên gợi nhớ", "Name";
     api_token_create: "Tạo mã", "Create token";
     api_token_created: "Đã tạo mã. Mã chỉ hiện một lần: hãy sao chép và cất giữ an toàn ngay.", "Token created. It is shown only once: copy it and keep it safe now.";

@@ -288,7 +288,9 @@ fn render_error_arc(e: &Arc<WebError>, info: &RequestInfo, headers: &HeaderMap) 
             };
             Some(format!("/login{next}"))
         }
-        WebError::MustChangePassword => Some("/account/password".to_string()),
+        WebError::MustChangePassword if !info.path.starts_with("/api/") => {
+            Some("/account/password".to_string())
+        }
         _ => None,
     };
     if let Some(to) = redirect_to {

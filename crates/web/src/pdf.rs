@@ -31,16 +31,27 @@ pub fn available() -> bool {
     chromium().is_some()
 }
 
-/// Prints a self-contained HTML page to PDF.
+/// At most two browsers at a time: each takes a couple of hundred megabytes.
+static PRINTERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Prints a self-contained HTML page to PDF. The page carries a content policy that allows
+/// nothing but its own inline style (no script, no other file; see the print templates) and is
+/// loaded from a private temporary folder. (Chromium's `scriptEnabled=false` setting stops
+/// `--print-to-pdf` from writing anything, so the policy is what keeps scripts out.)
 pub async fn from_html(html: &str) -> Result<Vec<u8>, String> {
     let binary = chromium().ok_or("Chromium is not installed on the server")?;
+    let _turn = tokio::time::timeout(Duration::from_secs(60), PRINTERS.acquire())
+        .await
+        .map_err(|_| "the server is busy printing; try again in a minute".to_string())?
+        .map_err(|e| e.to_string())?;
     let mut suffix = [0u8; 8];
     getrandom::fill(&mut suffix).map_err(|e| e.to_string())?;
     let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
     let dir = std::env::temp_dir().join(format!("chiso-pdf-{suffix}"));
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir).map_err(|e| e.to_string())?;
     let page = dir.join("page.html");
     let out = dir.join("page.pdf");
     let result = async {

@@ -62,6 +62,7 @@ async fn produce(
             Ok((format!("xep-hang-dot-{round}.xlsx"), XLSX.into(), bytes))
         }
         Export::RankingPdf { round } => {
+            let _ = state.store.job_progress(job, server, 10, Utc::now()).await;
             let report = crate::pages::results::ranking_report(state, RoundId(*round), lang)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -119,14 +120,27 @@ pub async fn run_pending(state: &AppState, server: &str) -> Result<usize, WebErr
     let mut ran = 0;
     while let Some(job) = state.store.claim_job(server, Utc::now()).await? {
         ran += 1;
-        let outcome = match serde_json::from_str::<Export>(&job.params) {
-            Ok(export) => produce(state, &export, job.id, server).await,
-            Err(e) => Err(format!("job parameters: {e}")),
-        };
+        // Each job runs in its own task: a panic fails that job, not the server's loop.
+        let task_state = state.clone();
+        let task_server = server.to_string();
+        let params = job.params.clone();
+        let id = job.id;
+        let outcome = tokio::spawn(async move {
+            let export = serde_json::from_str::<Export>(&params)
+                .map_err(|e| format!("job parameters: {e}"))?;
+            let (name, ctype, bytes) = produce(&task_state, &export, id, &task_server).await?;
+            let sha = chiso_core::round::evidence::sha256(&bytes);
+            task_state
+                .files
+                .put(&sha, bytes)
+                .await
+                .map_err(|e| format!("storing the file: {e}"))?;
+            Ok::<_, String>((sha, name, ctype))
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the export stopped: {e}")));
         match outcome {
-            Ok((name, ctype, bytes)) => {
-                let sha = chiso_core::round::evidence::sha256(&bytes);
-                state.files.put(&sha, bytes).await?;
+            Ok((sha, name, ctype)) => {
                 state
                     .store
                     .finish_job(job.id, server, Ok((&sha, &name, &ctype)), Utc::now())

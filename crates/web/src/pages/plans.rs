@@ -1196,12 +1196,21 @@ pub async fn export(
     }
     let names = unit_names(&state).await?;
     let name = |u: &UnitId| names.get(u).cloned().unwrap_or_default();
+    // Fields by name where the plan's goals name them.
+    let field_names: HashMap<&str, &str> = plan
+        .goals
+        .iter()
+        .map(|g| (g.field_code.as_str(), g.field_name.as_str()))
+        .collect();
     let lines: Vec<chiso_reports::plan_xlsx::TaskLine> = plan
         .tasks
         .iter()
         .map(|t| chiso_reports::plan_xlsx::TaskLine {
             text: t.task.text.clone(),
-            field: t.task.field_code.clone(),
+            field: match field_names.get(t.task.field_code.as_str()) {
+                Some(name) if !name.is_empty() => format!("{}. {name}", t.task.field_code),
+                _ => t.task.field_code.clone(),
+            },
             lead: t.task.lead_unit.map(|u| name(&u)).unwrap_or_default(),
             cooperators: t
                 .task

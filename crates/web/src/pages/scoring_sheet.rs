@@ -57,9 +57,14 @@ fn how(node: &Node, lang: Lang) -> String {
     }
 }
 
+/// A figure as the sheet holds it: no thousands separator (read back, "12.450" would be
+/// 12,45), the decimal comma in Vietnamese.
 fn decimal_text(d: rust_decimal::Decimal, lang: Lang) -> String {
-    let d = d.normalize();
-    chiso_core::format::decimal(d, d.scale(), lang)
+    let text = d.normalize().to_string();
+    match lang {
+        Lang::Vi => text.replace('.', ","),
+        Lang::En => text,
+    }
 }
 
 /// An entry as the sheet's cells.
@@ -215,7 +220,11 @@ fn entry_of(row: &SheetRow, file: &str, lang: Lang) -> Result<(SelfEntry, i64), 
                 .ok_or_else(|| format!("{}: \"{v}\" — {}", place("Điểm"), not_a_number(lang)))?,
         ),
     };
-    let na = !row.get("na").is_empty();
+    // Only a mark means "not applicable": "không" in that column does not.
+    let na = matches!(
+        chiso_core::text::fold(row.get("na")).as_str(),
+        "x" | "co" | "1" | "yes"
+    );
     let entry = SelfEntry {
         numerator: number("numerator", "Tử số")?,
         denominator: number("denominator", "Mẫu số")?,

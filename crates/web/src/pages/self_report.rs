@@ -62,9 +62,18 @@ async fn prefill(state: &AppState, round: i64, unit: i64) -> Result<Prefill, Web
             ..Default::default()
         })
         .await?;
-    let submitted = log.iter().find(|e| {
-        e.action == "round.unit_state" && e.summary == format!("submit: {}", UnitId(unit))
-    });
+    // Only while the assessment stands submitted: a withdrawn or reopened one has no approver.
+    let state_now = state
+        .store
+        .round_unit(chiso_store::rounds::RoundId(round), UnitId(unit))
+        .await?
+        .state;
+    let submitted = log
+        .iter()
+        .find(|e| {
+            e.action == "round.unit_state" && e.summary == format!("submit: {}", UnitId(unit))
+        })
+        .filter(|_| state_now != chiso_core::round::workflow::UnitState::Drafting);
     Ok(Prefill {
         issuer,
         unit_name: unit_row.name,

@@ -61,6 +61,14 @@ web_tests! {
         assert_eq!(refused.status, StatusCode::BAD_REQUEST);
         assert!(refused.text(".error-message").contains("2.2"), "{}", refused.text(".error-message"));
         assert_eq!(db.store.self_entry(r, u, "2.2").await.unwrap().unwrap().entry.met, Some(false));
+        // Figures in the thousands go out and come back unchanged (no thousands separator).
+        let big = minh.post_raw(&format!("{grid}/items/2.1"), &[("_csrf", &minh.csrf.clone().unwrap()), ("version", "1"), ("numerator", "12450"), ("denominator", "13020"), ("explanation", "")], &[("hx-request", "true")]).await;
+        assert_eq!(big.status, StatusCode::OK);
+        let again = minh.get(&format!("{grid}/sheet.xlsx")).await;
+        let row = read(&again.bytes).unwrap().into_iter().find(|r| r.code == "2.1").unwrap();
+        assert_eq!((row.get("numerator"), row.get("denominator")), ("12450", "13020"));
+        let same = minh.upload(&format!("{grid}/sheet"), "file", "phieu-2.xlsx", &again.bytes).await;
+        assert_eq!(same.count("#sheet-changes tbody tr"), 0, "an unchanged sheet changes nothing: {}", same.text("main"));
         // Applying a field that is not his is refused even if posted by hand.
         let mut forged = keep;
         forged.push(("1.2|version".into(), "0".into()));
