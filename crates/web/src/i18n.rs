@@ -509,6 +509,7 @@ texts! {
     sheet_apply_chosen: "Lưu các thay đổi đã chọn", "Save the chosen changes";
     sheet_unknown_item: "không có tiêu chí mã", "no item has the code";
     sheet_not_yours: "không thuộc quyền chấm của tài khoản này hoặc không còn sửa được; bỏ qua.", "is not this account's to score or can no longer be changed; skipped.";
+    sheet_changed_online: "đã được sửa trên hệ thống sau khi tải phiếu; dòng này không áp dụng, hãy tải phiếu mới.", "was changed in chiso after the sheet was downloaded; this row is not applied, download a new sheet.";
     sheet_nothing_chosen: "Chưa chọn thay đổi nào.", "No change chosen.";
     sheet_changed_meanwhile: "Không lưu gì: các tiêu chí sau đã được sửa sau khi tải phiếu, hãy tải phiếu mới:", "Nothing saved: these items changed after the sheet was downloaded; download a new one:";
     file_required: "Chọn tệp cần tải lên.", "Choose a file to upload.";

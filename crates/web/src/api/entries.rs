@@ -119,6 +119,23 @@ fn problem_field(node: &Node, p: &EntryProblem) -> &'static str {
     }
 }
 
+/// One item's stored entry with its version (404 when never saved: send version 0).
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Params((round, unit, code)): Params<(i64, i64, String)>,
+) -> Result<Json<EntryJson>, ApiError> {
+    let l = load(&state, round, unit).await?;
+    l.leaf(&code)?;
+    user.require(Action::ViewUnit, l.unit_target(&user, unit))?;
+    let stored = state
+        .store
+        .self_entry(round, unit, &code)
+        .await?
+        .ok_or(crate::WebError::NotFound)?;
+    Ok(Json(entry_json(round, unit, &code, &stored)))
+}
+
 /// Saves one item's entry; the response is the stored entry with its score and new version.
 pub async fn save(
     State(state): State<AppState>,

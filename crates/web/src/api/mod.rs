@@ -78,6 +78,11 @@ fn endpoints() -> Vec<Endpoint> {
         endpoint(Method::GET, "/api/v1/rounds/{id}", rounds::show),
         endpoint(Method::GET, "/api/v1/rounds/{id}/results", results::show),
         endpoint(
+            Method::GET,
+            "/api/v1/rounds/{id}/units/{unit}/items/{code}",
+            entries::show,
+        ),
+        endpoint(
             Method::PUT,
             "/api/v1/rounds/{id}/units/{unit}/items/{code}",
             entries::save,

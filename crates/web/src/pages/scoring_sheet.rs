@@ -320,6 +320,15 @@ pub async fn upload(
             unchanged += 1;
             continue;
         }
+        // Changed on chiso since the sheet was downloaded: the sheet's values would undo that
+        // edit, so the row is left out and said so.
+        if version != stored.map_or(0, |s| s.version) {
+            problems.push(format!(
+                "{name}, {} {}: {} {}",
+                ctx.t.row, row.row, node.code, ctx.t.sheet_changed_online
+            ));
+            continue;
+        }
         if matches!(node.rule, Some(Rule::Survey { .. }))
             || !l.perms(&user, unit, field_of(&node.code)).edit
         {

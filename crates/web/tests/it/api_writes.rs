@@ -141,6 +141,11 @@ web_tests! {
         assert_eq!(stale["error"]["current"]["numerator"], "412");
         assert_eq!(db.store.ledger_for(round, stp, "2.1").await.unwrap().len(), 1);
 
+        // A client reads the stored entry and its version; an item never saved is 404.
+        let (status, read) = send(&router, Method::GET, &path, Some(&minh), None).await;
+        assert_eq!((status, read["version"].as_i64(), read["numerator"].as_str()), (StatusCode::OK, Some(1), Some("412")), "{read}");
+        let (status, _) = send(&router, Method::GET, &format!("/api/v1/rounds/{round}/units/{stp}/items/1.2"), Some(&minh), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         // With the version read, the change is saved and the ledger records the new score.
         let (status, again) = write(&router, &doc, Method::PUT, ITEM, &path, &minh, json!({
             "version": 1, "numerator": "430", "denominator": "430",

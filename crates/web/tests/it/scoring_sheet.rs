@@ -61,6 +61,12 @@ web_tests! {
         assert_eq!(refused.status, StatusCode::BAD_REQUEST);
         assert!(refused.text(".error-message").contains("2.2"), "{}", refused.text(".error-message"));
         assert_eq!(db.store.self_entry(r, u, "2.2").await.unwrap().unwrap().entry.met, Some(false));
+        // The first sheet again (read at version 0): 2.1 now holds what it says (unchanged),
+        // 2.2 was changed on the grid since, so its row is left out and named, never applied
+        // over the newer value.
+        let stale = minh.upload(&format!("{grid}/sheet"), "file", "phieu.xlsx", &filled).await;
+        assert!(stale.text("#sheet-problems").contains("dòng 5: 2.2 đã được sửa trên hệ thống"), "{}", stale.text("#sheet-problems"));
+        assert_eq!(stale.count("#sheet-changes tbody tr"), 0);
         // Figures in the thousands go out and come back unchanged (no thousands separator).
         let big = minh.post_raw(&format!("{grid}/items/2.1"), &[("_csrf", &minh.csrf.clone().unwrap()), ("version", "1"), ("numerator", "12450"), ("denominator", "13020"), ("explanation", "")], &[("hx-request", "true")]).await;
         assert_eq!(big.status, StatusCode::OK);
