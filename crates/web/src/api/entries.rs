@@ -209,3 +209,52 @@ pub async fn save(
         }
     }
 }
+
+/// A document backing an item, as the API shows it (its metadata, not its bytes).
+#[derive(Serialize)]
+pub struct EvidenceJson {
+    id: i64,
+    code: String,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    doc_number: String,
+    doc_date: Option<chrono::NaiveDate>,
+    issuer: String,
+    effective_date: Option<chrono::NaiveDate>,
+    uploaded_by: String,
+    uploaded_at: DateTime<Utc>,
+}
+
+/// The documents backing a unit's items in a round, for those who see the unit.
+pub async fn evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Params((round, unit)): Params<(i64, i64)>,
+) -> Result<Json<Vec<EvidenceJson>>, ApiError> {
+    let l = load(&state, round, unit).await?;
+    user.require(Action::ViewUnit, l.unit_target(&user, unit))?;
+    let docs = state
+        .store
+        .evidence_for(round, chiso_core::ids::UnitId(unit), None)
+        .await?;
+    Ok(Json(
+        docs.into_iter()
+            .map(|(code, e)| EvidenceJson {
+                id: e.id,
+                code,
+                file_name: e.meta.file_name,
+                content_type: e.meta.content_type,
+                size: e.size,
+                sha256: e.sha256,
+                doc_number: e.meta.doc_number,
+                doc_date: e.meta.doc_date,
+                issuer: e.meta.issuer,
+                effective_date: e.meta.effective_date,
+                uploaded_by: e.uploaded_by,
+                uploaded_at: e.uploaded_at,
+            })
+            .collect(),
+    ))
+}

@@ -79,6 +79,11 @@ fn endpoints() -> Vec<Endpoint> {
         endpoint(Method::GET, "/api/v1/rounds/{id}/results", results::show),
         endpoint(
             Method::GET,
+            "/api/v1/rounds/{id}/units/{unit}/evidence",
+            entries::evidence,
+        ),
+        endpoint(
+            Method::GET,
             "/api/v1/rounds/{id}/units/{unit}/items/{code}",
             entries::show,
         ),

@@ -146,6 +146,16 @@ web_tests! {
         assert_eq!((status, read["version"].as_i64(), read["numerator"].as_str()), (StatusCode::OK, Some(1), Some("412")), "{read}");
         let (status, _) = send(&router, Method::GET, &format!("/api/v1/rounds/{round}/units/{stp}/items/1.2"), Some(&minh), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        // The documents behind the unit's items: their metadata.
+        let meta = chiso_store::evidence::EvidenceMeta { file_name: "bao-cao.pdf".into(), content_type: "application/pdf".into(), doc_number: "45/BC-STP".into(), doc_date: chrono::NaiveDate::from_ymd_opt(2025, 12, 1), issuer: "Sở Tư pháp".into(), effective_date: None };
+        db.store.attach_evidence(round, UnitId(stp), "2.1", &"a".repeat(64), 1024, &meta, &chiso_store::audit::By::system("minh"), chrono::Utc::now()).await.unwrap();
+        let route = "/api/v1/rounds/{id}/units/{unit}/evidence";
+        let (status, docs) = send(&router, Method::GET, &format!("/api/v1/rounds/{round}/units/{stp}/evidence"), Some(&minh), None).await;
+        assert_eq!(status, StatusCode::OK, "{docs}");
+        check_answer(&doc, Method::GET, route, status, &docs);
+        assert_eq!((docs[0]["code"].as_str(), docs[0]["doc_number"].as_str(), docs[0]["doc_date"].as_str()), (Some("2.1"), Some("45/BC-STP"), Some("2025-12-01")));
+        let thu = token_for(&router, "thu.tanlap", "Xã").await;
+        assert_eq!(send(&router, Method::GET, &format!("/api/v1/rounds/{round}/units/{stp}/evidence"), Some(&thu), None).await.0, StatusCode::FORBIDDEN);
         // With the version read, the change is saved and the ledger records the new score.
         let (status, again) = write(&router, &doc, Method::PUT, ITEM, &path, &minh, json!({
             "version": 1, "numerator": "430", "denominator": "430",
