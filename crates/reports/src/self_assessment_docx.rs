@@ -42,13 +42,16 @@ pub struct SelfAssessmentReport {
     pub recipients: Vec<String>,
 }
 
-/// A field's self-assessed points.
+/// A field's, criterion's or sub-criterion's self-assessed points: the table lists the tree,
+/// fields at depth 0; totals add the fields only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldScore {
     pub code: String,
     pub name: String,
     pub max: Decimal,
     pub self_score: Decimal,
+    /// 0 for a field, 1 for a criterion, 2 for a sub-criterion…
+    pub depth: u8,
 }
 
 /// Why an item's evidence falls short.
@@ -114,8 +117,9 @@ fn percent(part: Decimal, max: Decimal) -> Option<Decimal> {
 
 /// Writes the report as a .docx.
 pub fn self_assessment_docx(report: &SelfAssessmentReport) -> Result<Vec<u8>, DocxError> {
-    let total_max: Decimal = report.fields.iter().map(|f| f.max).sum();
-    let total_self: Decimal = report.fields.iter().map(|f| f.self_score).sum();
+    let fields = || report.fields.iter().filter(|f| f.depth == 0);
+    let total_max: Decimal = fields().map(|f| f.max).sum();
+    let total_self: Decimal = fields().map(|f| f.self_score).sum();
     let number = if report.number.is_empty() {
         "Số:        /BC".to_string()
     } else {
@@ -168,7 +172,8 @@ pub fn self_assessment_docx(report: &SelfAssessmentReport) -> Result<Vec<u8>, Do
         .map(|f| {
             [
                 f.code.clone(),
-                f.name.clone(),
+                // Criteria and sub-criteria indented under their field.
+                format!("{}{}", "\u{a0}".repeat(4 * usize::from(f.depth)), f.name),
                 points(f.max),
                 points(f.self_score),
                 percent(f.self_score, f.max).map(points).unwrap_or_default(),
@@ -376,6 +381,7 @@ mod tests {
             name: name.into(),
             max: d(max),
             self_score: d(score),
+            depth: code.matches('.').count() as u8,
         };
         SelfAssessmentReport {
             issuer: "UBND TỈNH LÀO CAI".into(),
@@ -388,6 +394,7 @@ mod tests {
             fields: vec![
                 field("1", "Công tác chỉ đạo, điều hành cải cách hành chính", "9.5", "8.75"),
                 field("2", "Cải cách thể chế", "6", "5.5"),
+                field("2.1", "Ban hành văn bản quy phạm pháp luật", "2", "1.5"),
                 field("3", "Cải cách thủ tục hành chính", "14.5", "12.25"),
             ],
             explanations: vec![

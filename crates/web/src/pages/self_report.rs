@@ -148,23 +148,29 @@ async fn report(
         t => chiso_core::format::parse_date(t)
             .ok_or_else(|| WebError::BadRequest(format!("{t}: dd/mm/yyyy")))?,
     };
+    // The tree as the unit scored it: each field, criterion and sub-criterion with the
+    // self-assessed part of its maximum (survey items are not self-scored) and the points.
     let mut fields = Vec::new();
-    for f in &l.framework.fields {
-        if !l.applies(&f.code) {
+    for located in l.framework.walk() {
+        let n = located.node;
+        if !l.applies(&n.code) {
             continue;
         }
-        let own: Vec<_> = f
-            .leaves()
+        let own: Vec<_> = if n.is_leaf() { vec![n] } else { n.leaves() }
             .into_iter()
-            .filter(|n| l.applies(&n.code) && !matches!(n.rule, Some(Rule::Survey { .. })))
+            .filter(|x| l.applies(&x.code) && !matches!(x.rule, Some(Rule::Survey { .. })))
             .collect();
-        let max: Points = own.iter().filter_map(|n| n.max).sum();
-        let score: Points = own.iter().filter_map(|n| data.self_points(&n.code)).sum();
+        if own.is_empty() {
+            continue;
+        }
+        let max: Points = own.iter().filter_map(|x| x.max).sum();
+        let score: Points = own.iter().filter_map(|x| data.self_points(&x.code)).sum();
         fields.push(FieldScore {
-            code: f.code.clone(),
-            name: f.name.clone(),
+            code: n.code.clone(),
+            name: n.name.clone(),
             max: max.decimal(),
             self_score: score.decimal(),
+            depth: u8::try_from(located.depth).unwrap_or(u8::MAX),
         });
     }
     let mut explanations = Vec::new();
@@ -282,8 +288,9 @@ impl<'a> PrintReport<'a> {
     fn new(r: &'a SelfAssessmentReport) -> PrintReport<'a> {
         let lang = chiso_core::lang::Lang::Vi;
         let show = |d: rust_decimal::Decimal| Points::new(d).display(lang);
-        let total_self: rust_decimal::Decimal = r.fields.iter().map(|f| f.self_score).sum();
-        let total_max: rust_decimal::Decimal = r.fields.iter().map(|f| f.max).sum();
+        let fields = || r.fields.iter().filter(|f| f.depth == 0);
+        let total_self: rust_decimal::Decimal = fields().map(|f| f.self_score).sum();
+        let total_max: rust_decimal::Decimal = fields().map(|f| f.max).sum();
         PrintReport {
             title: chiso_reports::self_assessment_docx::title(r.year),
             date_line: chiso_reports::self_assessment_docx::date_line(&r.place, r.date),

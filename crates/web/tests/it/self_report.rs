@@ -28,6 +28,9 @@ web_tests! {
         assert!(text.contains("Đã niêm yết tại trụ sở, chưa chụp ảnh"), "the item claimed without a document is explained");
         assert!(text.contains("Phần mềm chưa liên thông."));
         assert!(text.contains("Lê Thị Hoa"));
+        // The table lists fields, criteria and sub-criteria: 2.2 with its 2 points claimed.
+        assert!(text.contains("1.1.1"), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("2.2") && l.contains("2,00")), "{text}");
         if chiso_web::pdf::available() {
             let mut pdf_fields = fields.to_vec();
             pdf_fields[0] = ("format", "pdf");
