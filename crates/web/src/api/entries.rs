@@ -15,8 +15,6 @@ use chiso_core::framework::rules::ScoreError;
 use chiso_core::lang::Lang;
 use chiso_core::policy::Action;
 use chiso_core::round::entry::{EntryProblem, SelfEntry, self_score};
-use chiso_core::round::phase::Phase;
-use chiso_core::round::workflow::StepRefused;
 use chiso_store::entries::{SaveOutcome, StoredEntry};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -150,19 +148,7 @@ pub async fn save(
         Action::EnterSelfAssessment,
         l.target(&user, unit, field_of(&code)),
     )?;
-    if !l
-        .state
-        .may_edit_self_assessment(l.round.phase, l.window_open)
-    {
-        let reason = if l.round.phase != Phase::SelfAssessment {
-            StepRefused::WrongPhase {
-                needed: Phase::SelfAssessment,
-            }
-        } else if !l.window_open {
-            StepRefused::Closed
-        } else {
-            StepRefused::WrongState
-        };
+    if let Some(reason) = l.edit_refused() {
         return Err(ApiError::conflict(reason.message(ctx.lang)));
     }
     let entry = entry_of(&body, ctx.lang).map_err(|problems| {

@@ -881,6 +881,25 @@ impl Loaded {
             .collect()
     }
 
+    /// Why the unit's self-assessment cannot be changed now, if it cannot.
+    pub(crate) fn edit_refused(&self) -> Option<chiso_core::round::workflow::StepRefused> {
+        use chiso_core::round::workflow::StepRefused;
+        if self
+            .state
+            .may_edit_self_assessment(self.round.phase, self.window_open)
+        {
+            None
+        } else if self.round.phase != Phase::SelfAssessment {
+            Some(StepRefused::WrongPhase {
+                needed: Phase::SelfAssessment,
+            })
+        } else if !self.window_open {
+            Some(StepRefused::Closed)
+        } else {
+            Some(StepRefused::WrongState)
+        }
+    }
+
     /// A scored item of the round's framework, or 404.
     pub(crate) fn leaf(&self, code: &str) -> Result<&Node, WebError> {
         self.framework
@@ -1049,19 +1068,7 @@ pub async fn save_item(
         Action::EnterSelfAssessment,
         l.target(&user, unit, field_of(&code)),
     )?;
-    if !l
-        .state
-        .may_edit_self_assessment(l.round.phase, l.window_open)
-    {
-        let reason = if l.round.phase != Phase::SelfAssessment {
-            chiso_core::round::workflow::StepRefused::WrongPhase {
-                needed: Phase::SelfAssessment,
-            }
-        } else if !l.window_open {
-            chiso_core::round::workflow::StepRefused::Closed
-        } else {
-            chiso_core::round::workflow::StepRefused::WrongState
-        };
+    if let Some(reason) = l.edit_refused() {
         return Err(WebError::BadRequest(reason.message(ctx.lang)));
     }
     let perms = l.perms(&user, unit, field_of(&code));
