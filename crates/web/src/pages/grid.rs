@@ -1484,18 +1484,11 @@ pub async fn download_evidence(
         .into_response())
 }
 
-/// A unit's annex table (phụ biểu) for a round: every node of the framework that applies, each
-/// leaf with its self score, appraisal scores, final score, the appraisers' reason and its
-/// documents; a branch with the sums of its items.
-pub(crate) async fn annex_report(
-    state: &AppState,
-    round: i64,
-    unit: i64,
-) -> Result<chiso_reports::annex_xlsx::Annex, WebError> {
-    use chiso_reports::annex_xlsx::{Annex, AnnexRow};
-    let l = load(state, round, unit).await?;
-    let data = UnitData::load(state, &l, unit, None).await?;
-    let unit_row = state.store.unit(UnitId(unit)).await?;
+/// Each applicable node's points in four columns — self score, appraisal 1, appraisal 2, final
+/// — a leaf's as stored, a branch's as the results compute it (deductions, bonuses, each branch
+/// kept within 0 and its maximum), so that reports agree with the published figures. A column
+/// stays empty for a branch when none of its items has a value there.
+pub(crate) fn node_columns(l: &Loaded, data: &UnitData) -> HashMap<String, [Option<Points>; 4]> {
     let leaf_values = |n: &Node| -> [Option<Points>; 4] {
         let a = |s: Stage| {
             data.appraisals
@@ -1509,7 +1502,44 @@ pub(crate) async fn annex_report(
             data.finals.get(&n.code).copied().flatten(),
         ]
     };
-    let mut rows = Vec::new();
+    let layout = chiso_core::results::Layout::new(&l.framework);
+    let position: HashMap<&str, usize> = layout
+        .nodes()
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.code.as_str(), i))
+        .collect();
+    let exempt: Vec<String> = l
+        .framework
+        .walk()
+        .iter()
+        .filter(|x| !l.applies(&x.node.code))
+        .map(|x| x.node.code.clone())
+        .collect();
+    let leaves: Vec<&Node> = l.items();
+    let columns: Vec<Option<chiso_core::results::UnitScores>> = (0..4)
+        .map(|c| {
+            let input = chiso_core::results::UnitInput {
+                name: String::new(),
+                group: None,
+                points: leaves
+                    .iter()
+                    .filter_map(|n| leaf_values(n)[c].map(|p| (n.code.clone(), p)))
+                    .collect(),
+                exempt: exempt.clone(),
+                samples: Vec::new(),
+            };
+            layout.prepare(&input).ok()
+        })
+        .collect();
+    let computed: Vec<Option<chiso_core::results::Results<'_>>> = columns
+        .iter()
+        .map(|c| {
+            c.as_ref()
+                .map(|s| chiso_core::results::compute(&layout, std::slice::from_ref(s)))
+        })
+        .collect();
+    let mut out = HashMap::new();
     for located in l.framework.walk() {
         let n = located.node;
         if !l.applies(&n.code) {
@@ -1518,18 +1548,43 @@ pub(crate) async fn annex_report(
         let values = if n.is_leaf() {
             leaf_values(n)
         } else {
-            let mut sums: [Option<Points>; 4] = [None; 4];
-            for leaf in n.leaves() {
-                if !l.applies(&leaf.code) {
-                    continue;
-                }
-                for (s, v) in sums.iter_mut().zip(leaf_values(leaf)) {
-                    if let Some(v) = v {
-                        *s = Some(s.unwrap_or(Points::ZERO) + v);
-                    }
+            let mut totals: [Option<Points>; 4] = [None; 4];
+            for (c, total) in totals.iter_mut().enumerate() {
+                let any = n
+                    .leaves()
+                    .iter()
+                    .any(|x| l.applies(&x.code) && leaf_values(x)[c].is_some());
+                if let (true, Some(results), Some(&i)) =
+                    (any, &computed[c], position.get(n.code.as_str()))
+                {
+                    *total = Some(results.node(0, i).points);
                 }
             }
-            sums
+            totals
+        };
+        out.insert(n.code.clone(), values);
+    }
+    out
+}
+
+/// A unit's annex table (phụ biểu) for a round: every node of the framework that applies, each
+/// leaf with its self score, appraisal scores, final score, the appraisers' reason and its
+/// documents; a branch with the sums of its items.
+pub(crate) async fn annex_report(
+    state: &AppState,
+    round: i64,
+    unit: i64,
+) -> Result<chiso_reports::annex_xlsx::Annex, WebError> {
+    use chiso_reports::annex_xlsx::{Annex, AnnexRow};
+    let l = load(state, round, unit).await?;
+    let data = UnitData::load(state, &l, unit, None).await?;
+    let unit_row = state.store.unit(UnitId(unit)).await?;
+    let columns = node_columns(&l, &data);
+    let mut rows = Vec::new();
+    for located in l.framework.walk() {
+        let n = located.node;
+        let Some(values) = columns.get(&n.code).copied() else {
+            continue;
         };
         let reason = [Stage::Two, Stage::One]
             .iter()

@@ -150,6 +150,7 @@ async fn report(
     };
     // The tree as the unit scored it: each field, criterion and sub-criterion with the
     // self-assessed part of its maximum (survey items are not self-scored) and the points.
+    let columns = crate::pages::grid::node_columns(&l, &data);
     let mut fields = Vec::new();
     for located in l.framework.walk() {
         let n = located.node;
@@ -164,7 +165,12 @@ async fn report(
             continue;
         }
         let max: Points = own.iter().filter_map(|x| x.max).sum();
-        let score: Points = own.iter().filter_map(|x| data.self_points(&x.code)).sum();
+        // As the results compute it: a deduction or a bonus never takes a branch outside 0
+        // and its maximum.
+        let score = columns
+            .get(&n.code)
+            .and_then(|c| c[0])
+            .unwrap_or(Points::ZERO);
         fields.push(FieldScore {
             code: n.code.clone(),
             name: n.name.clone(),

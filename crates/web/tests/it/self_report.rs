@@ -14,6 +14,10 @@ web_tests! {
         // A point claimed without a document: the report explains it.
         let saved = minh.post_raw(&format!("{grid}/items/2.2"), &[("_csrf", &minh.csrf.clone().unwrap()), ("version", "0"), ("met", "1"), ("explanation", "Đã niêm yết tại trụ sở, chưa chụp ảnh")], &[("hx-request", "true")]).await;
         assert_eq!(saved.status, StatusCode::OK);
+        // A deduction in field 1 (1.4 not met: −0,5) with nothing else there: the field counts 0,
+        // as the results do, never a negative total.
+        let deducted = chiso_core::round::entry::SelfEntry { met: Some(false), ..Default::default() };
+        db.store.save_self_entry(r, u, "1.4", &deducted, chiso_core::framework::Points::parse("-0.5"), 0, &chiso_store::audit::By::system("hoa"), chrono::Utc::now()).await.unwrap();
         let form = minh.get(&format!("{grid}/report")).await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
         let html = form.html();
@@ -30,6 +34,8 @@ web_tests! {
         assert!(text.contains("Lê Thị Hoa"));
         // The table lists fields, criteria and sub-criteria: 2.2 with its 2 points claimed.
         assert!(text.contains("1.1.1"), "{text}");
+        let field1 = text.lines().find(|l| l.starts_with("1\t")).unwrap_or_else(|| panic!("{text}"));
+        assert!(field1.contains("\t0,00\t") && !field1.contains("-0,5"), "{field1}");
         assert!(text.lines().any(|l| l.starts_with("2.2") && l.contains("2,00")), "{text}");
         if chiso_web::pdf::available() {
             let mut pdf_fields = fields.to_vec();
