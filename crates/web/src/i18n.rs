@@ -737,6 +737,7 @@ texts! {
     plan_document: "Văn bản kế hoạch: căn cứ và bố cục", "The plan document: legal bases and outline";
     plan_outline: "Bố cục", "Outline";
     plan_export: "Tải bảng theo dõi tiến độ (Excel)", "Download the progress workbook (Excel)";
+    plan_export_pdf: "Tiến độ kế hoạch (PDF)", "Plan progress (PDF)";
     plan_draft_from_results: "Lập dự thảo kế hoạch năm sau từ điểm bị mất", "Draft next year's plan from the lost points";
     results_publish_survey_missing: "tiêu chí điều tra XHH chưa có điểm. Nhập điểm điều tra, hoặc đánh dấu \"Công bố khi chưa đủ điểm điều tra\" nếu đúng là như vậy.", "survey items have no survey points. Enter them, or tick \"Publish without all survey points\" if that is intended.";
     results_publish_without_survey: "Công bố khi chưa đủ điểm điều tra XHH (các tiêu chí thiếu tính 0 điểm)", "Publish without all survey points (missing items count as 0)";

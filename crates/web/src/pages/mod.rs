@@ -145,7 +145,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/reports/{entry}/units/{unit}/file", get(reporting::file))
         .route("/plans/{id}", get(plans::show).post(plans::save_meta))
         .route("/plans/{id}/tasks", post(plans::add_task))
-        .route("/plans/{id}/export.xlsx", get(plans::export))
+        .route("/plans/{id}/{format}", get(plans::export))
         .route("/plans/{id}/kpis", post(plans::add_kpi))
         .route(
             "/plans/{id}/kpis/{kpi}/actuals",

@@ -1183,13 +1183,19 @@ pub async fn draft_from_results(
     Ok(back(&state, &format!("/plans/{}", id.0)))
 }
 
-/// The plan's progress as an Excel workbook (tasks, counts per lead unit and per field).
+/// The plan's progress as an Excel workbook (tasks, counts per lead unit and per field), or as
+/// PDF (`export.pdf`, printed by headless Chromium).
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
+    let pdf = match format.as_str() {
+        "export.xlsx" => false,
+        "export.pdf" => true,
+        _ => return Err(WebError::NotFound),
+    };
     let plan = state.store.plan(PlanId(id)).await?;
     if !may_read(&user, &plan) {
         user.require(Action::ManagePlans, Target::Province)?;
@@ -1225,6 +1231,24 @@ pub async fn export(
             output: t.task.output.clone(),
         })
         .collect();
+    if pdf {
+        let tally: Tally = plan.tasks.iter().map(task_status).collect();
+        let html = askama::Template::render(&PrintPlan {
+            title: &plan.meta.title,
+            today: fmt_date(today()),
+            lines: &lines,
+            tally: tally_row(String::new(), &tally, Lang::Vi),
+        })
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+        let bytes = crate::pdf::from_html(&html)
+            .await
+            .map_err(|e| WebError::BadRequest(format!("{}: {e}", ctx.t.pdf_unavailable)))?;
+        return Ok(crate::pages::attachment(
+            bytes,
+            &format!("ke-hoach-{id}.pdf"),
+            "application/pdf".to_string(),
+        ));
+    }
     let bytes =
         chiso_reports::plan_xlsx::plan_workbook(&plan.meta.title, &lines, today(), ctx.lang)
             .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -1233,4 +1257,24 @@ pub async fn export(
         &format!("ke-hoach-{id}.xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
     ))
+}
+
+/// The plan's progress as a printable page (for PDF).
+#[derive(Template)]
+#[template(path = "print_plan.html")]
+struct PrintPlan<'a> {
+    title: &'a str,
+    today: String,
+    lines: &'a [chiso_reports::plan_xlsx::TaskLine],
+    tally: TallyRow,
+}
+
+impl PrintPlan<'_> {
+    fn status(&self, t: &chiso_reports::plan_xlsx::TaskLine) -> &'static str {
+        t.status.label(Lang::Vi)
+    }
+
+    fn done_on(&self, t: &chiso_reports::plan_xlsx::TaskLine) -> String {
+        t.done_on.map(fmt_date).unwrap_or_default()
+    }
 }

@@ -699,17 +699,24 @@ async fn a_citizen_answers_on_a_phone_once_and_the_points_follow() {
         .unwrap();
     b.wait("#campaign-measures").await;
     b.click("#points-form button").await;
-    b.wait("#main").await;
-    let points = served
-        .db
-        .store
-        .survey_points(chiso_store::rounds::RoundId(r))
-        .await
-        .unwrap();
-    let stp = points
-        .iter()
-        .find(|p| p.unit.0 == ids[0] && p.node == "2.3")
-        .expect("the unit's survey points");
+    // The click posts and the browser follows the redirect: wait for the points to land.
+    let mut stp = None;
+    for _ in 0..50 {
+        let points = served
+            .db
+            .store
+            .survey_points(chiso_store::rounds::RoundId(r))
+            .await
+            .unwrap();
+        stp = points
+            .into_iter()
+            .find(|p| p.unit.0 == ids[0] && p.node == "2.3");
+        if stp.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let stp = stp.expect("the unit's survey points");
     // One form: A (100 %) and yes (100 %) → 2 × 1 = 2 points, n = 1.
     assert_eq!(
         (stp.points.to_string().as_str(), stp.sample_size),

@@ -111,6 +111,12 @@ web_tests! {
         let xlsx = minh.get(&format!("{plan_url}/export.xlsx")).await;
         assert_eq!(xlsx.status, StatusCode::OK);
         assert!(xlsx.body.starts_with("PK"), "an xlsx (zip) file");
+        if chiso_web::pdf::available() {
+            let pdf = minh.get(&format!("{plan_url}/export.pdf")).await;
+            assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+            assert!(pdf.bytes.starts_with(b"%PDF"));
+        }
+        assert_eq!(minh.get(&format!("{plan_url}/export.doc")).await.status, StatusCode::NOT_FOUND);
         // A unit with no task in the plan does not see it.
         let mut thu = Client::new(app(db.store.clone()));
         thu.login_demo("thu.tanlap").await;
