@@ -377,7 +377,8 @@ impl Store {
     }
 
     /// Sets a new password hash. Every session of the account except `keep_session` (the one
-    /// making the change, if it is the account's own) is revoked.
+    /// making the change, if it is the account's own) is revoked, and on a reset by someone else
+    /// every API token too.
     pub async fn set_password(
         &self,
         id: AccountId,
@@ -411,6 +412,17 @@ impl Store {
             .bind(keep_session)
             .execute(&mut *tx)
             .await?;
+            // A password reset by someone else is what follows a suspected compromise: the
+            // account's API tokens go too.
+            if by.account != Some(id) {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id.0)
+                .bind(to_millis(now))
+                .execute(&mut *tx)
+                .await?;
+            }
             // The hash itself is never written to the log.
             let entry = NewEntry::new(now, by, action, "account", id, account.username.clone())
                 .after(&serde_json::json!({ "must_change_password": must_change }));

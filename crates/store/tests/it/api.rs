@@ -57,4 +57,20 @@ chiso_store::backend_tests! {
         assert_eq!(actions, ["api_token.revoke", "api_token.create", "api_token.create"]);
         assert!(audit.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("hash-")));
     }
+
+    async fn a_reset_by_an_administrator_revokes_the_accounts_tokens(store) {
+        store.seed_demo("hash", crate::now()).await.unwrap();
+        let lan = store.account_for_login("lan.noivu").await.unwrap().unwrap().0;
+        let minh = store.account_for_login("minh.tuphap").await.unwrap().unwrap().0;
+        let now = crate::now();
+        store.create_api_token(minh.id, "Một cửa", "hash-m", &minh.by(), now).await.unwrap();
+        store.create_api_token(lan.id, "Báo cáo", "hash-l", &lan.by(), now).await.unwrap();
+        // His own change keeps his tokens.
+        store.set_password(minh.id, "new-hash", false, None, &minh.by(), now).await.unwrap();
+        assert!(store.live_api_token("hash-m", now).await.unwrap().is_some());
+        // A reset by the administrator revokes them; hers stay.
+        store.set_password(minh.id, "reset-hash", true, None, &lan.by(), now).await.unwrap();
+        assert!(store.live_api_token("hash-m", now).await.unwrap().is_none());
+        assert!(store.live_api_token("hash-l", now).await.unwrap().is_some());
+    }
 }
