@@ -880,13 +880,11 @@ async fn demo_survey_campaign(
                     .add_respondents(campaign, &people, &by, now)
                     .await
                     .map_err(env)?;
-                let respondents = store.respondents(campaign).await.map_err(env)?;
-                let mine = respondents
-                    .iter()
-                    .filter(|r| r.person.unit == *unit && r.person.group == q.group);
-                for (r, a) in mine.zip(&answers) {
+                // Those who answered, by the tokens just made (not the whole list each time).
+                for (p, a) in people.iter().zip(&answers) {
+                    let r = store.respondent_by_token(&p.token).await.map_err(env)?;
                     store
-                        .submit_response(r, *qid, a, true, now)
+                        .submit_response(&r, *qid, a, true, now)
                         .await
                         .map_err(env)?;
                 }

@@ -196,4 +196,29 @@ impl Store {
         })?;
         Ok(rows.into_iter().map(Entry::from).collect())
     }
+
+    /// The latest entry of one action on one record with this summary (e.g. a unit's
+    /// submission in a round), however long the record's history.
+    pub async fn last_audit_entry(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        summary: &str,
+    ) -> Result<Option<Entry>, StoreError> {
+        let row: Option<EntryRow> = read!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, at, actor_id, actor, action, entity, entity_id, summary, before_json, after_json \
+                 FROM audit_log WHERE action = $1 AND entity = $2 AND entity_id = $3 AND summary = $4 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(action)
+            .bind(entity)
+            .bind(entity_id)
+            .bind(summary)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(Entry::from))
+    }
 }

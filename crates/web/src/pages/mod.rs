@@ -412,6 +412,47 @@ impl FieldErrors {
     }
 }
 
+/// Reads a multipart form: its text fields, and the `file` field (its name, or `default_name`,
+/// and bytes) when a non-empty file was sent.
+pub(crate) async fn read_multipart(
+    multipart: &mut axum::extract::Multipart,
+    default_name: &str,
+) -> Result<(Vec<(String, String)>, Option<(String, Vec<u8>)>), crate::WebError> {
+    let bad =
+        |e: axum::extract::multipart::MultipartError| crate::WebError::BadRequest(e.to_string());
+    let mut pairs = Vec::new();
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or(default_name).to_string();
+            let bytes = field.bytes().await.map_err(bad)?.to_vec();
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes));
+            }
+        } else {
+            pairs.push((name, field.text().await.map_err(bad)?));
+        }
+    }
+    Ok((pairs, file))
+}
+
+/// Checks an uploaded document (kind by content, size) and stores it by SHA-256 before anything
+/// points at it: gives (SHA-256, content type, safe file name).
+pub(crate) async fn store_document(
+    state: &AppState,
+    name: &str,
+    bytes: Vec<u8>,
+    lang: chiso_core::lang::Lang,
+) -> Result<(String, String, String), crate::WebError> {
+    let kind = chiso_core::round::evidence::check(&bytes, state.config.max_upload_bytes)
+        .map_err(|r| crate::WebError::BadRequest(r.message(lang)))?;
+    let name = chiso_core::round::evidence::safe_name(name);
+    let sha = chiso_core::round::evidence::sha256(&bytes);
+    state.files.put(&sha, bytes).await?;
+    Ok((sha, kind.content_type(&name).to_string(), name))
+}
+
 /// Reads the `file` field of an upload form: its name (or `default_name`) and bytes; `None`
 /// when no non-empty file was sent.
 pub async fn read_upload(

@@ -956,21 +956,7 @@ pub async fn report(
 ) -> Result<Response, WebError> {
     let (t, _, _) = task_of(&state, plan, id).await?;
     require_report(&user, &t)?;
-    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("minh-chung").to_string();
-            let bytes = field.bytes().await.map_err(bad)?.to_vec();
-            if !bytes.is_empty() {
-                file = Some((file_name, bytes));
-            }
-        } else {
-            pairs.push((name, field.text().await.map_err(bad)?));
-        }
-    }
+    let (pairs, file) = crate::pages::read_multipart(&mut multipart, "minh-chung").await?;
     let text = chiso_core::text::clean(get(&pairs, "text"));
     let done = get(&pairs, "done") == "1";
     if text.is_empty() && !done && file.is_none() {
@@ -986,15 +972,10 @@ pub async fn report(
         v => parse_date(v)
             .ok_or_else(|| WebError::BadRequest(format!("{}: {v}", ctx.t.date_invalid)))?,
     };
+    // The content first: an update never points at missing bytes.
     let stored = match file {
         Some((name, bytes)) => {
-            let kind = chiso_core::round::evidence::check(&bytes, state.config.max_upload_bytes)
-                .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
-            let name = chiso_core::round::evidence::safe_name(&name);
-            let sha = chiso_core::round::evidence::sha256(&bytes);
-            // The content first: an update never points at missing bytes.
-            state.files.put(&sha, bytes).await?;
-            Some((sha, kind.content_type(&name).to_string(), name))
+            Some(crate::pages::store_document(&state, &name, bytes, ctx.lang).await?)
         }
         None => None,
     };

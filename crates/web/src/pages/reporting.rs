@@ -272,34 +272,17 @@ pub async fn submit(
     if year_entries.unit_type != own_type {
         return Err(WebError::NotFound);
     }
-    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
-    let mut summary = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "file" => {
-                let name = field.file_name().unwrap_or("bao-cao").to_string();
-                let bytes = field.bytes().await.map_err(bad)?.to_vec();
-                if !bytes.is_empty() {
-                    file = Some((name, bytes));
-                }
-            }
-            "summary" => summary = chiso_core::text::clean(&field.text().await.map_err(bad)?),
-            _ => {}
-        }
-    }
+    let (pairs, file) = crate::pages::read_multipart(&mut multipart, "bao-cao").await?;
+    let summary = chiso_core::text::clean(crate::pages::form_value(&pairs, "summary"));
     if summary.is_empty() && file.is_none() {
         return Err(WebError::BadRequest(ctx.t.reporting_empty.to_string()));
     }
     let stored = match file {
         Some((name, bytes)) => {
-            let kind = chiso_core::round::evidence::check(&bytes, state.config.max_upload_bytes)
-                .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
-            let name = chiso_core::round::evidence::safe_name(&name);
-            let sha = chiso_core::round::evidence::sha256(&bytes);
-            state.files.put(&sha, bytes).await?;
+            let (sha, content_type, name) =
+                crate::pages::store_document(&state, &name, bytes, ctx.lang).await?;
             Some(ReportFile {
-                content_type: kind.content_type(&name).to_string(),
+                content_type,
                 sha256: sha,
                 name,
             })

@@ -52,34 +52,34 @@ async fn prefill(state: &AppState, round: i64, unit: i64) -> Result<Prefill, Web
     } else {
         format!("UBND {}", top.name.to_uppercase())
     };
-    // The leader who submitted the self-assessment, from the audit trail.
-    let log = state
-        .store
-        .audit_entries(&chiso_store::audit::Filter {
-            entity: Some("round".into()),
-            entity_id: Some(round.to_string()),
-            limit: 1000,
-            ..Default::default()
-        })
-        .await?;
-    // Only while the assessment stands submitted: a withdrawn or reopened one has no approver.
+    // The leader who submitted the self-assessment, from the audit trail; only while it stands
+    // submitted (a withdrawn or reopened one has no approver).
     let state_now = state
         .store
         .round_unit(chiso_store::rounds::RoundId(round), UnitId(unit))
         .await?
         .state;
-    let submitted = log
-        .iter()
-        .find(|e| {
-            e.action == "round.unit_state" && e.summary == format!("submit: {}", UnitId(unit))
-        })
+    let submitted = state
+        .store
+        .last_audit_entry(
+            "round.unit_state",
+            "round",
+            &round.to_string(),
+            &format!("submit: {}", UnitId(unit)),
+        )
+        .await?
         .filter(|_| state_now != chiso_core::round::workflow::UnitState::Drafting);
     Ok(Prefill {
         issuer,
         unit_name: unit_row.name,
         place,
-        signer_name: submitted.map(|e| e.actor.clone()).unwrap_or_default(),
-        signed_on: submitted.map(|e| chiso_core::format::vietnam_day(e.at)),
+        signer_name: submitted
+            .as_ref()
+            .map(|e| e.actor.clone())
+            .unwrap_or_default(),
+        signed_on: submitted
+            .as_ref()
+            .map(|e| chiso_core::format::vietnam_day(e.at)),
     })
 }
 

@@ -8,7 +8,6 @@ use crate::auth::user::{Ctx, Flash};
 use crate::error::WebError;
 use crate::pages::form_value as get;
 use crate::pages::redirect_with;
-use crate::pages::surveys::read_multipart;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Query, State};
@@ -241,7 +240,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
-    let (pairs, file) = read_multipart(&mut multipart).await?;
+    let (pairs, file) = crate::pages::read_multipart(&mut multipart, "danh-sach").await?;
     let year = year_of(Some(get(&pairs, "year")), &ctx)?;
     let (name, bytes) = file.ok_or_else(|| bad(ctx.t.file_required))?;
     let units = state.store.all_units().await?;

@@ -42,36 +42,26 @@ fn percent(v: f64, lang: Lang) -> String {
     format!("{} %", chiso_core::format::points(d, lang))
 }
 
-/// Reads a multipart form: its text fields, and the `file` field if one was sent.
-pub(crate) async fn read_multipart(
-    multipart: &mut Multipart,
-) -> Result<(Vec<(String, String)>, Option<(String, Vec<u8>)>), WebError> {
-    let err = |e: axum::extract::multipart::MultipartError| bad(e.to_string());
-    let mut pairs = Vec::new();
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(err)? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("tep").to_string();
-            let bytes = field.bytes().await.map_err(err)?.to_vec();
-            if !bytes.is_empty() {
-                file = Some((file_name, bytes));
-            }
-        } else {
-            pairs.push((name, field.text().await.map_err(err)?));
-        }
-    }
-    Ok((pairs, file))
-}
-
 /// CSV text from an upload: UTF-8 (a BOM is fine); anything else is refused naming the file.
 fn csv_text(name: &str, bytes: Vec<u8>, lang: Lang) -> Result<String, WebError> {
-    String::from_utf8(bytes).map_err(|_| {
-        bad(match lang {
-            Lang::Vi => format!("{name}: tệp không phải văn bản UTF-8 (hãy lưu CSV dạng UTF-8)."),
-            Lang::En => format!("{name}: the file is not UTF-8 text (save the CSV as UTF-8)."),
+    chiso_core::text::csv_text(&bytes)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            bad(match lang {
+                Lang::Vi => {
+                    format!("{name}: tệp không phải văn bản UTF-8 (hãy lưu CSV dạng UTF-8).")
+                }
+                Lang::En => format!("{name}: the file is not UTF-8 text (save the CSV as UTF-8)."),
+            })
         })
-    })
+}
+
+/// A CSV reader with the file's own separator (`;` as Excel writes it in Vietnam, or `,`).
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(chiso_core::text::csv_delimiter(text))
+        .flexible(true)
+        .from_reader(text.as_bytes())
 }
 
 /// The text of an uploaded table: a CSV as it is, or the first sheet of an .xlsx written out
@@ -258,7 +248,7 @@ pub async fn upload_questionnaire(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
-    let (_, file) = read_multipart(&mut multipart).await?;
+    let (_, file) = crate::pages::read_multipart(&mut multipart, "tep").await?;
     let (name, bytes) = file.ok_or_else(|| bad(ctx.t.file_required))?;
     let q = read_questionnaire(&name, bytes, ctx.lang)?;
     let body = chiso_core::survey::to_yaml(&q);
@@ -617,6 +607,16 @@ pub async fn campaign(
     };
     let respondents = state.store.respondents(id).await?;
     let counts = state.store.response_counts(id).await?;
+    // Respondents listed, invited and answered per (unit, group), counted once.
+    let mut people: HashMap<(UnitId, String), (usize, usize, usize)> = HashMap::new();
+    for r in &respondents {
+        let c = people
+            .entry((r.person.unit, r.person.group.clone()))
+            .or_default();
+        c.0 += 1;
+        c.1 += usize::from(r.invited_at.is_some());
+        c.2 += usize::from(r.submitted_at.is_some());
+    }
     // Every (unit, group) with a quota, respondents or responses.
     let mut keys: Vec<(UnitId, String)> = c
         .quotas
@@ -640,19 +640,17 @@ pub async fn campaign(
                 .find(|(qu, qg, _)| qu == u && qg == g)
                 .map(|(_, _, q)| *q);
             let answered = counts.get(&(*u, g.clone())).copied().unwrap_or(0);
-            let mine: Vec<_> = respondents
-                .iter()
-                .filter(|r| r.person.unit == *u && r.person.group == *g)
-                .collect();
+            let (listed, invited, submitted) =
+                people.get(&(*u, g.clone())).copied().unwrap_or_default();
             ProgressRow {
                 unit: name(u),
                 group: group_label(g),
                 answered,
                 quota: quota.map(|q| q.to_string()).unwrap_or_default(),
                 short: quota.is_some_and(|q| answered < q),
-                respondents: mine.len(),
-                invited: mine.iter().filter(|r| r.invited_at.is_some()).count(),
-                submitted: mine.iter().filter(|r| r.submitted_at.is_some()).count(),
+                respondents: listed,
+                invited,
+                submitted,
             }
         })
         .collect();
@@ -764,7 +762,7 @@ pub async fn set_quotas(
 ) -> Result<Response, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
     let c = state.store.campaign(id).await?;
-    let (pairs, file) = read_multipart(&mut multipart).await?;
+    let (pairs, file) = crate::pages::read_multipart(&mut multipart, "tep").await?;
     let groups: Vec<&str> = c.questionnaires.iter().map(|(g, _)| g.as_str()).collect();
     let by_code: HashMap<String, UnitId> = state
         .store
@@ -777,20 +775,12 @@ pub async fn set_quotas(
     match file {
         Some((name, bytes)) => {
             let text = csv_text(&name, bytes, ctx.lang)?;
-            let text = text.trim_start_matches('\u{feff}');
-            let delimiter = if text.lines().next().is_some_and(|l| l.contains(';')) {
-                b';'
-            } else {
-                b','
-            };
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .flexible(true)
-                .from_reader(text.as_bytes());
+            let mut reader = csv_reader(&text);
+            let mut lines = chiso_core::text::CsvLines::new(&text);
             let mut problems = Vec::new();
-            for (i, row) in reader.records().enumerate() {
-                let line = i + 2;
+            for row in reader.records() {
                 let row = row.map_err(|e| bad(format!("{name}: {e}")))?;
+                let line = lines.at(row.position());
                 let cell = |k: usize| row.get(k).map(str::trim).unwrap_or("");
                 let unit = by_code.get(&chiso_core::text::fold(cell(0)));
                 let group = cell(1);
@@ -873,10 +863,9 @@ pub async fn add_respondents(
 ) -> Result<Response, WebError> {
     user.require(Action::ManageSurveys, Target::Province)?;
     let c = state.store.campaign(id).await?;
-    let (_, file) = read_multipart(&mut multipart).await?;
+    let (_, file) = crate::pages::read_multipart(&mut multipart, "tep").await?;
     let (name, bytes) = file.ok_or_else(|| bad(ctx.t.file_required))?;
     let text = csv_text(&name, bytes, ctx.lang)?;
-    let text = text.trim_start_matches('\u{feff}');
     let groups: Vec<&str> = c.questionnaires.iter().map(|(g, _)| g.as_str()).collect();
     let by_code: HashMap<String, UnitId> = state
         .store
@@ -885,15 +874,8 @@ pub async fn add_respondents(
         .into_iter()
         .map(|u| (chiso_core::text::fold(&u.code), u.id))
         .collect();
-    let delimiter = if text.lines().next().is_some_and(|l| l.contains(';')) {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(&text);
+    let mut lines = chiso_core::text::CsvLines::new(&text);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| bad(format!("{name}: {e}")))?
@@ -913,9 +895,9 @@ pub async fn add_respondents(
     let email_col = col(&["email", "e-mail", "thu dien tu"]);
     let mut people = Vec::new();
     let mut problems = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
+    for row in reader.records() {
         let row = row.map_err(|e| bad(format!("{name}: {e}")))?;
+        let line = lines.at(row.position());
         let cell = |k: Option<usize>| {
             k.and_then(|k| row.get(k))
                 .map(chiso_core::text::clean)
@@ -1179,7 +1161,7 @@ pub async fn import_responses(
     if data.campaign.status == CampaignStatus::Closed {
         return Err(bad(ctx.t.survey_campaign_closed));
     }
-    let (pairs, file) = read_multipart(&mut multipart).await?;
+    let (pairs, file) = crate::pages::read_multipart(&mut multipart, "tep").await?;
     let (name, bytes) = file.ok_or_else(|| bad(ctx.t.file_required))?;
     let group = get(&pairs, "group");
     let (_, qid, q) = data
