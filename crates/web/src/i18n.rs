@@ -217,6 +217,9 @@ texts! {
     round_framework_required: "Chọn bộ chỉ số.", "Choose a framework.";
     round_no_units: "Không có đơn vị nào thuộc loại này đang hoạt động vào ngày bắt đầu.", "No unit of this type is in operation on the opening day.";
     round_reopen_reason: "Cần ghi lý do mở lại giai đoạn trước.", "Give the reason for reopening the previous phase.";
+    round_phase_unknown: "Không có giai đoạn này", "No such phase";
+    api_step_unknown: "Không có bước này (submit, withdraw, send_explanation, conclude_appraisal_1, conclude_appraisal_2)", "No such step (submit, withdraw, send_explanation, conclude_appraisal_1, conclude_appraisal_2)";
+    api_invalid_body: "Dữ liệu gửi lên có lỗi; không lưu gì.", "The body has problems; nothing was saved.";
     phase: "Giai đoạn", "Phase";
     submission_due: "Hạn gửi", "Submission due";
     progress_submitted: "Đã gửi / tổng số", "Submitted / total";

@@ -1,14 +1,20 @@
 //! `/api/v1/frameworks`: criteria frameworks and their trees, for any signed-in account (as the
-//! pages are).
+//! pages are); administrators import a framework file.
 
-use super::Id;
+use super::{ApiError, Body, Id, Problem};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::user::Ctx;
 use crate::error::WebError;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use chiso_core::framework::diff::{ImportDecision, decide_import};
 use chiso_core::framework::{Node, Points};
+use chiso_core::policy::{Action, Target};
+use chiso_reports::framework_file::{self, LoadError};
 use chiso_store::frameworks::{FrameworkId, FrameworkSummary};
+use serde::Deserialize;
 use serde::Serialize;
 
 /// A framework as listed.
@@ -110,4 +116,60 @@ pub async fn show(
         name_en: f.name_en.clone(),
         fields: f.fields.iter().map(NodeJson::from).collect(),
     }))
+}
+
+/// A framework file as sent: its YAML text (the format `GET /frameworks/{id}/download` gives
+/// and docs/framework-format.md describes) and a name to remember where it came from.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkBody {
+    yaml: String,
+    #[serde(default)]
+    file_name: String,
+}
+
+/// Imports a framework (administrators), decided as the import page decides: a new framework
+/// or a new version is stored (201), the same content again changes nothing (200), and a
+/// version that clashes with the stored one is refused (409).
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Body(body): Body<FrameworkBody>,
+) -> Result<(StatusCode, Json<FrameworkJson>), ApiError> {
+    user.require(Action::ManageFrameworks, Target::Province)?;
+    let f = match framework_file::load(body.yaml.as_bytes(), "api.yaml", ctx.lang) {
+        Ok(f) => f,
+        Err(LoadError::Invalid(errors)) => {
+            let problems = errors
+                .into_iter()
+                .map(|e| Problem::field("yaml", e))
+                .collect();
+            return Err(ApiError::invalid(ctx.t.api_invalid_body, problems));
+        }
+        Err(LoadError::UnknownFormat) => {
+            return Err(WebError::Internal("api.yaml is YAML".into()).into());
+        }
+    };
+    let latest = state.store.latest_framework(&f.code, f.year).await?;
+    let (status, id) = match decide_import(latest.as_ref().map(|(_, s)| s), &f) {
+        Err(conflict) => return Err(ApiError::conflict(conflict.message(&f, ctx.lang))),
+        Ok(ImportDecision::Unchanged) => (
+            StatusCode::OK,
+            latest.map(|(s, _)| s.id).ok_or(WebError::NotFound)?,
+        ),
+        Ok(_) => {
+            let name = match chiso_core::text::clean(&body.file_name) {
+                n if n.is_empty() => "api.yaml".to_string(),
+                n => n,
+            };
+            let id = state
+                .store
+                .import_framework(&f, &name, &user.by(), chrono::Utc::now())
+                .await?;
+            (StatusCode::CREATED, id)
+        }
+    };
+    let (summary, _) = state.store.framework(id).await?;
+    Ok((status, Json(FrameworkJson::from(&summary))))
 }

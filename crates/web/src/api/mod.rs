@@ -1,5 +1,7 @@
-//! The JSON API under `/api/v1`: reading, and the writes another system needs (a unit's
-//! self-assessment entries, task progress reports, KPI actuals, survey responses).
+//! The JSON API under `/api/v1`: reading, and the writes the pages make: a unit's
+//! self-assessment entries, documents and steps; appraisals and the unit's answers; units,
+//! framework files and rounds (administrators); plan tasks, progress reports, KPI actuals and
+//! survey responses.
 //!
 //! Requests authenticate with a personal API token (`Authorization: Bearer chiso_…`, created on
 //! `/account`); the session middleware turns it into the same [`crate::auth::CurrentUser`] a
@@ -18,7 +20,9 @@
 //! [`ENDPOINTS`](endpoints) is the one list of routes: the router is built from it and a test
 //! checks it against the OpenAPI document in `openapi.json`.
 
+mod appraisals;
 mod entries;
+mod evidence;
 mod frameworks;
 mod plans;
 mod results;
@@ -71,16 +75,51 @@ where
 fn endpoints() -> Vec<Endpoint> {
     vec![
         endpoint(Method::GET, "/api/v1/units", units::list),
+        endpoint(Method::POST, "/api/v1/units", units::create),
         endpoint(Method::GET, "/api/v1/units/{id}", units::show),
+        endpoint(Method::PUT, "/api/v1/units/{id}", units::update),
         endpoint(Method::GET, "/api/v1/frameworks", frameworks::list),
+        endpoint(Method::POST, "/api/v1/frameworks", frameworks::import),
         endpoint(Method::GET, "/api/v1/frameworks/{id}", frameworks::show),
         endpoint(Method::GET, "/api/v1/rounds", rounds::list),
+        endpoint(Method::POST, "/api/v1/rounds", rounds::create),
         endpoint(Method::GET, "/api/v1/rounds/{id}", rounds::show),
+        endpoint(Method::PUT, "/api/v1/rounds/{id}/phase", rounds::phase),
         endpoint(Method::GET, "/api/v1/rounds/{id}/results", results::show),
+        endpoint(
+            Method::POST,
+            "/api/v1/rounds/{id}/units/{unit}/steps",
+            appraisals::step,
+        ),
         endpoint(
             Method::GET,
             "/api/v1/rounds/{id}/units/{unit}/evidence",
-            entries::evidence,
+            evidence::list,
+        ),
+        endpoint(
+            Method::POST,
+            "/api/v1/rounds/{id}/units/{unit}/items/{code}/evidence",
+            evidence::upload,
+        ),
+        endpoint(
+            Method::GET,
+            "/api/v1/evidence/{id}/content",
+            crate::pages::grid::download_evidence,
+        ),
+        endpoint(
+            Method::GET,
+            "/api/v1/rounds/{id}/units/{unit}/items/{code}/appraisals",
+            appraisals::show,
+        ),
+        endpoint(
+            Method::PUT,
+            "/api/v1/rounds/{id}/units/{unit}/items/{code}/appraisal",
+            appraisals::save,
+        ),
+        endpoint(
+            Method::PUT,
+            "/api/v1/rounds/{id}/units/{unit}/items/{code}/answer",
+            appraisals::answer,
         ),
         endpoint(
             Method::GET,
@@ -94,6 +133,12 @@ fn endpoints() -> Vec<Endpoint> {
         ),
         endpoint(Method::GET, "/api/v1/plans", plans::list),
         endpoint(Method::GET, "/api/v1/plans/{id}", plans::show),
+        endpoint(Method::POST, "/api/v1/plans/{id}/tasks", plans::add_task),
+        endpoint(
+            Method::PUT,
+            "/api/v1/plans/{id}/tasks/{task}",
+            plans::edit_task,
+        ),
         endpoint(
             Method::POST,
             "/api/v1/plans/{id}/tasks/{task}/reports",
@@ -272,6 +317,19 @@ impl ApiError {
             problems,
             current: None,
         }
+    }
+
+    /// 422 from a page form's checks: each field's messages.
+    pub(crate) fn from_fields(
+        message: impl Into<String>,
+        errors: crate::pages::FieldErrors,
+    ) -> ApiError {
+        let problems = errors
+            .0
+            .into_iter()
+            .map(|(f, m)| Problem::field(f, m))
+            .collect();
+        ApiError::invalid(message, problems)
     }
 
     /// 422 for one field.

@@ -1,13 +1,16 @@
 //! `/api/v1/plans`: improvement plans with goals, KPIs and tasks, for the accounts that may
 //! read them on the plans pages (managers, results viewers, units involved in a task or KPI);
-//! progress reports on tasks and KPI actuals, by those the plan pages let write them.
+//! progress reports on tasks and KPI actuals, by those the plan pages let write them; tasks
+//! added and corrected by administrators.
 
 use super::{ApiError, Body, Id, Params, Problem, decimal};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::user::Ctx;
 use crate::error::WebError;
-use crate::pages::plans::{may_read, reports_kpi, require_report, task_of, task_status};
+use crate::pages::plans::{
+    may_read, reports_kpi, require_report, task_from_form, task_of, task_status,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,7 +18,7 @@ use chiso_core::framework::Points;
 use chiso_core::lang::Lang;
 use chiso_core::plan::Tally;
 use chiso_core::policy::{Action, Target};
-use chiso_store::plans::{Goal, Kpi, Plan, PlanId, Task, TaskUpdate};
+use chiso_store::plans::{Goal, Kpi, NewTask, Plan, PlanId, Task, TaskUpdate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -412,4 +415,133 @@ pub async fn add_actual(
         .find(|k| k.id == kpi_id)
         .ok_or(WebError::NotFound)?;
     Ok((StatusCode::CREATED, Json(kpi(k))))
+}
+
+/// A task as sent to add or correct it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskBody {
+    text: String,
+    #[serde(default)]
+    field_code: String,
+    #[serde(default)]
+    node_codes: Vec<String>,
+    lead_unit_id: Option<i64>,
+    #[serde(default)]
+    cooperating_unit_ids: Vec<i64>,
+    /// As a plan writes it: `2026-06-30`, `Quý 2/2026`, `6 tháng đầu năm 2026`, `Năm 2026`,
+    /// `Thường xuyên`.
+    deadline: String,
+    #[serde(default)]
+    output: String,
+    expected_points: Option<String>,
+}
+
+impl TaskBody {
+    /// The task form the plan page reads, so the rules are the page's.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = vec![
+            ("text".to_string(), self.text.clone()),
+            ("field_code".to_string(), self.field_code.clone()),
+            ("node_codes".to_string(), self.node_codes.join(",")),
+            ("deadline".to_string(), self.deadline.clone()),
+            ("output".to_string(), self.output.clone()),
+        ];
+        if let Some(u) = self.lead_unit_id {
+            pairs.push(("lead_unit".to_string(), u.to_string()));
+        }
+        if let Some(p) = &self.expected_points {
+            pairs.push(("expected_points".to_string(), p.clone()));
+        }
+        for u in &self.cooperating_unit_ids {
+            pairs.push(("cooperator".to_string(), u.to_string()));
+        }
+        pairs
+    }
+}
+
+/// The task a body describes, or a 422 naming the field the page's check refused.
+async fn task_body(state: &AppState, ctx: &Ctx, body: &TaskBody) -> Result<NewTask, ApiError> {
+    let named = body
+        .lead_unit_id
+        .map(|u| ("lead_unit_id".to_string(), u))
+        .into_iter()
+        .chain(
+            body.cooperating_unit_ids
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (format!("cooperating_unit_ids[{i}]"), *u)),
+        );
+    let mut problems = Vec::new();
+    for (field, u) in named {
+        match state.store.unit(chiso_core::ids::UnitId(u)).await {
+            Ok(_) => {}
+            Err(chiso_store::StoreError::NotFound) => {
+                problems.push(Problem::field(
+                    field,
+                    format!("{}: {u}", ctx.t.unit_required),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(ctx.t.api_invalid_body, problems));
+    }
+    task_from_form(state, ctx, &body.pairs())
+        .await
+        .map_err(|e| match e {
+            WebError::BadRequest(m) => {
+                let t = ctx.t;
+                let field = if m == t.plan_task_text_required {
+                    "text"
+                } else if m.starts_with(t.plan_deadline_invalid) {
+                    "deadline"
+                } else if m == t.unit_required {
+                    "lead_unit_id"
+                } else {
+                    "expected_points"
+                };
+                ApiError::field(field, m)
+            }
+            e => ApiError::Web(e),
+        })
+}
+
+/// Adds a task to a plan (administrators).
+pub async fn add_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Id(plan): Id,
+    Body(body): Body<TaskBody>,
+) -> Result<(StatusCode, Json<TaskJson>), ApiError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    state.store.plan(PlanId(plan)).await?;
+    let new = task_body(&state, &ctx, &body).await?;
+    let id = state
+        .store
+        .add_task(PlanId(plan), &new, &user.by(), Utc::now())
+        .await?;
+    let (t, _, _) = task_of(&state, plan, id).await?;
+    Ok((StatusCode::CREATED, Json(task(&t, &ctx))))
+}
+
+/// Corrects a task (administrators); its reports, done date and extensions stay.
+pub async fn edit_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((plan, id)): Params<(i64, i64)>,
+    Body(body): Body<TaskBody>,
+) -> Result<Json<TaskJson>, ApiError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    task_of(&state, plan, id).await?;
+    let new = task_body(&state, &ctx, &body).await?;
+    state
+        .store
+        .update_task(id, &new, &user.by(), Utc::now())
+        .await?;
+    let (t, _, _) = task_of(&state, plan, id).await?;
+    Ok(Json(task(&t, &ctx)))
 }

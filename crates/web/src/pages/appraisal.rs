@@ -20,7 +20,6 @@ use chiso_core::ids::UnitId;
 use chiso_core::lang::Lang;
 use chiso_core::policy::{Action, Target};
 use chiso_core::round::appraisal::{self, AppraisalInput, Ask, Stage};
-use chiso_core::round::phase::Phase;
 use chiso_core::round::workflow::StepRefused;
 use chiso_store::appraisals::AppraisalOutcome;
 use chiso_store::rounds::RoundId;
@@ -108,27 +107,70 @@ pub async fn appraise(
         }
         i
     };
-    let (input, version) = match input_from(&pairs, &data, &code, stage, ctx.lang) {
+    let message =
+        match appraise_item(&state, &user, round, unit, node, stage, &data, &pairs, &ctx).await? {
+            Appraised::Refused(m, typed) => {
+                let i = fail(&data, &ctx, m, typed.as_ref());
+                return Ok(respond(&state, ctx, round, unit, i));
+            }
+            Appraised::Saved => (true, ctx.t.flash_saved.to_string()),
+            Appraised::Conflict(current) => (
+                false,
+                format!(
+                    "{} {} ({})",
+                    ctx.t.grid_conflict,
+                    current.updated_by,
+                    ctx.time(&current.updated_at)
+                ),
+            ),
+        };
+    data.appraisals = state.store.appraisals(RoundId(round), UnitId(unit)).await?;
+    let mut i = item(node, &data, perms, &ctx);
+    if let Some(f) = i.appraise.as_mut() {
+        f.message = Some(message);
+    }
+    Ok(respond(&state, ctx, round, unit, i))
+}
+
+/// What an appraisal save came to.
+pub(crate) enum Appraised {
+    Saved,
+    /// Another appraiser saved since the version sent; nothing was written.
+    Conflict(Box<chiso_store::appraisals::StoredAppraisal>),
+    /// The form cannot be used: the message, and what was typed when it could be read.
+    Refused(String, Option<AppraisalInput>),
+}
+
+/// Reads an appraisal form (the page's fields: points, numerator, denominator, reason, ask,
+/// version) and saves it at `stage` after the domain's checks, for the page and the API.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn appraise_item(
+    state: &AppState,
+    user: &CurrentUser,
+    round: i64,
+    unit: i64,
+    node: &chiso_core::framework::model::Node,
+    stage: Stage,
+    data: &UnitData,
+    pairs: &[(String, String)],
+    ctx: &Ctx,
+) -> Result<Appraised, WebError> {
+    let code = &node.code;
+    let (input, version) = match input_from(pairs, data, code, stage, ctx.lang) {
         Ok(x) => x,
-        Err(m) => {
-            let i = fail(&data, &ctx, m, None);
-            return Ok(respond(&state, ctx, round, unit, i));
-        }
+        Err(m) => return Ok(Appraised::Refused(m, None)),
     };
-    let baseline = data.baseline(&code, stage);
+    let baseline = data.baseline(code, stage);
     let points = match appraisal::appraise(node, baseline, &input) {
         Ok(p) => p,
-        Err(p) => {
-            let i = fail(&data, &ctx, p.message(ctx.lang), Some(&input));
-            return Ok(respond(&state, ctx, round, unit, i));
-        }
+        Err(p) => return Ok(Appraised::Refused(p.message(ctx.lang), Some(input))),
     };
     let outcome = state
         .store
         .save_appraisal(
             RoundId(round),
             UnitId(unit),
-            &code,
+            code,
             stage,
             &input,
             points,
@@ -138,24 +180,10 @@ pub async fn appraise(
             Utc::now(),
         )
         .await?;
-    let message = match outcome {
-        AppraisalOutcome::Saved { .. } => (true, ctx.t.flash_saved.to_string()),
-        AppraisalOutcome::Conflict(current) => (
-            false,
-            format!(
-                "{} {} ({})",
-                ctx.t.grid_conflict,
-                current.updated_by,
-                ctx.time(&current.updated_at)
-            ),
-        ),
-    };
-    data.appraisals = state.store.appraisals(RoundId(round), UnitId(unit)).await?;
-    let mut i = item(node, &data, perms, &ctx);
-    if let Some(f) = i.appraise.as_mut() {
-        f.message = Some(message);
-    }
-    Ok(respond(&state, ctx, round, unit, i))
+    Ok(match outcome {
+        AppraisalOutcome::Saved { .. } => Appraised::Saved,
+        AppraisalOutcome::Conflict(current) => Appraised::Conflict(current),
+    })
 }
 
 /// The unit answers the appraisal of one item in the explanation phase.
@@ -174,15 +202,7 @@ pub async fn answer(
     )?;
     let perms = l.perms(&user, unit, field_of(&code));
     if !perms.explain {
-        let why = if l.round.phase != Phase::Explanation {
-            StepRefused::WrongPhase {
-                needed: Phase::Explanation,
-            }
-        } else if !l.window_open {
-            StepRefused::Closed
-        } else {
-            StepRefused::WrongState
-        };
+        let why = l.explain_refused().unwrap_or(StepRefused::WrongState);
         return Err(WebError::BadRequest(why.message(ctx.lang)));
     }
     let mut data = UnitData::load(&state, &l, unit, Some(&code)).await?;

@@ -881,6 +881,22 @@ impl Loaded {
             .collect()
     }
 
+    /// Why the unit cannot answer the appraisal now, if it cannot.
+    pub(crate) fn explain_refused(&self) -> Option<chiso_core::round::workflow::StepRefused> {
+        use chiso_core::round::workflow::StepRefused;
+        if self.state.may_explain(self.round.phase, self.window_open) {
+            None
+        } else if self.round.phase != Phase::Explanation {
+            Some(StepRefused::WrongPhase {
+                needed: Phase::Explanation,
+            })
+        } else if !self.window_open {
+            Some(StepRefused::Closed)
+        } else {
+            Some(StepRefused::WrongState)
+        }
+    }
+
     /// Why the unit's self-assessment cannot be changed now, if it cannot.
     pub(crate) fn edit_refused(&self) -> Option<chiso_core::round::workflow::StepRefused> {
         use chiso_core::round::workflow::StepRefused;
@@ -1136,6 +1152,20 @@ async fn step(
     step: Step,
     ctx: &Ctx,
 ) -> Result<Response, WebError> {
+    apply_step(state, user, round, unit, step, ctx).await?;
+    Ok(back(state, round, unit))
+}
+
+/// Takes one step in a unit's progress (submit, conclude…) after the same checks for the page
+/// and the API; returns the unit's new state.
+pub(crate) async fn apply_step(
+    state: &AppState,
+    user: &CurrentUser,
+    round: i64,
+    unit: i64,
+    step: Step,
+    ctx: &Ctx,
+) -> Result<UnitState, WebError> {
     let own = Target::Unit(UnitId(unit));
     let (action, name) = match step {
         Step::Submit => (Action::ApproveSelfAssessment, "submit"),
@@ -1188,7 +1218,7 @@ async fn step(
                 crate::notify::Kind::AppraisalFinished,
             )
             .await;
-            return Ok(back(state, round, unit));
+            return Ok(to);
         }
         _ => {}
     }
@@ -1213,7 +1243,7 @@ async fn step(
             .await;
         }
     }
-    Ok(back(state, round, unit))
+    Ok(to)
 }
 
 fn back(state: &AppState, round: i64, unit: i64) -> Response {
@@ -1319,7 +1349,7 @@ pub async fn history(
 
 /// Refuses unless the account may add documents to this item now (its field, its unit, the
 /// self-assessment or explanation window).
-async fn may_add_documents(
+pub(crate) async fn may_add_documents(
     state: &AppState,
     user: &CurrentUser,
     round: i64,
@@ -1351,64 +1381,68 @@ pub async fn upload_evidence(
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
     may_add_documents(&state, &user, round, unit, &code, ctx.lang).await?;
-    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut fields: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("tai-lieu").to_string();
-            file = Some((file_name, field.bytes().await.map_err(bad)?.to_vec()));
-        } else {
-            fields.insert(name, field.text().await.map_err(bad)?);
-        }
-    }
+    let (pairs, file) = crate::pages::read_multipart(&mut multipart, "tai-lieu").await?;
+    add_document(&state, &user, round, unit, &code, &pairs, file, &ctx).await?;
+    Ok(redirect_with(
+        &format!("/rounds/{round}/units/{unit}#item-{code}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
+}
+
+/// Adds a document to an item for the page and the API: the same permission and window checks,
+/// its dates read before anything is stored; gives the document's id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn add_document(
+    state: &AppState,
+    user: &CurrentUser,
+    round: i64,
+    unit: i64,
+    code: &str,
+    pairs: &[(String, String)],
+    file: Option<(String, Vec<u8>)>,
+    ctx: &Ctx,
+) -> Result<i64, WebError> {
+    may_add_documents(state, user, round, unit, code, ctx.lang).await?;
     let Some((file_name, bytes)) = file else {
         return Err(WebError::BadRequest(ctx.t.import_no_file.to_string()));
     };
-    let kind = chiso_core::round::evidence::check(&bytes, state.config.max_upload_bytes)
-        .map_err(|r| WebError::BadRequest(r.message(ctx.lang)))?;
+    let get = |k: &str| crate::pages::form_value(pairs, k);
     let date_of = |k: &str| -> Result<Option<chrono::NaiveDate>, WebError> {
-        match fields.get(k).map(|s| s.trim()).unwrap_or("") {
+        match get(k).trim() {
             "" => Ok(None),
             t => chiso_core::format::parse_date(t)
                 .map(Some)
                 .ok_or_else(|| WebError::BadRequest(format!("{}: {}", ctx.t.date_invalid, t))),
         }
     };
-    let file_name = chiso_core::round::evidence::safe_name(&file_name);
-    let meta = chiso_store::evidence::EvidenceMeta {
-        content_type: kind.content_type(&file_name).to_string(),
-        file_name,
-        doc_number: chiso_core::text::clean(
-            fields.get("doc_number").map(String::as_str).unwrap_or(""),
-        ),
-        doc_date: date_of("doc_date")?,
-        issuer: chiso_core::text::clean(fields.get("issuer").map(String::as_str).unwrap_or("")),
-        effective_date: date_of("effective_date")?,
-    };
-    let sha = chiso_core::round::evidence::sha256(&bytes);
+    let doc_date = date_of("doc_date")?;
+    let effective_date = date_of("effective_date")?;
     let size = bytes.len() as i64;
     // The content first: a document row never points at missing bytes.
-    state.files.put(&sha, bytes).await?;
-    state
+    let (sha, content_type, file_name) =
+        crate::pages::store_document(state, &file_name, bytes, ctx.lang).await?;
+    let meta = chiso_store::evidence::EvidenceMeta {
+        content_type,
+        file_name,
+        doc_number: chiso_core::text::clean(get("doc_number")),
+        doc_date,
+        issuer: chiso_core::text::clean(get("issuer")),
+        effective_date,
+    };
+    Ok(state
         .store
         .attach_evidence(
             round,
             UnitId(unit),
-            &code,
+            code,
             &sha,
             size,
             &meta,
             &user.by(),
             Utc::now(),
         )
-        .await?;
-    Ok(redirect_with(
-        &format!("/rounds/{round}/units/{unit}#item-{code}"),
-        Flash::Saved,
-        state.config.secure_cookies(),
-    ))
+        .await?)
 }
 
 /// Links one of last year's documents to an item of this year's round.

@@ -2,7 +2,7 @@
 
 mod account;
 mod accounts;
-mod appraisal;
+pub(crate) mod appraisal;
 mod assignments;
 mod audit;
 mod dashboard;
@@ -22,7 +22,7 @@ mod self_report;
 pub(crate) mod survey_answer;
 mod survey_contacts;
 pub(crate) mod surveys;
-mod units;
+pub(crate) mod units;
 
 use crate::AppState;
 use crate::auth::session::{FLASH_COOKIE, LANG_COOKIE, cookie};

@@ -495,7 +495,7 @@ pub async fn save_meta(
 }
 
 /// A task as the administrator wrote it in the form; every unit named must exist.
-async fn task_from_form(
+pub(crate) async fn task_from_form(
     state: &AppState,
     ctx: &Ctx,
     pairs: &[(String, String)],

@@ -191,16 +191,23 @@ pub async fn new_form(
     form_page(&state, ctx, form, FieldErrors::default()).await
 }
 
-/// Creates a round for every unit of the framework's type that exists when it opens.
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Form(form): Form<RoundForm>,
-) -> Result<Response, WebError> {
-    user.require(Action::ManageRounds, Target::Province)?;
+/// A round ready to create: its framework, name, dates and the units that take part.
+pub(crate) struct RoundDraft {
+    pub framework: FrameworkId,
+    pub name: String,
+    pub schedule: Schedule,
+    pub units: Vec<chiso_core::ids::UnitId>,
+}
+
+/// Checks a new-round form (the page's and the API's): the framework exists, the dates read
+/// and follow each other, and some unit of the framework's type exists when it opens.
+pub(crate) async fn check_round(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &RoundForm,
+) -> Result<Result<RoundDraft, FieldErrors>, WebError> {
     let mut errors = FieldErrors::default();
-    let framework = match form.framework_id.parse::<i64>() {
+    let framework = match form.framework_id.trim().parse::<i64>() {
         Ok(id) => match state.store.framework(FrameworkId(id)).await {
             Ok((s, _)) => Some(s),
             Err(chiso_store::StoreError::NotFound) => None,
@@ -245,18 +252,10 @@ pub async fn create(
         }
     }
     let (Some(framework), Some(schedule)) = (framework, schedule) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&state, ctx, form, errors).await?,
-        )
-            .into_response());
+        return Ok(Err(errors));
     };
     if !errors.is_empty() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&state, ctx, form, errors).await?,
-        )
-            .into_response());
+        return Ok(Err(errors));
     }
     let units: Vec<chiso_core::ids::UnitId> = state
         .store
@@ -271,19 +270,41 @@ pub async fn create(
         .collect();
     if units.is_empty() {
         errors.push("framework_id", ctx.t.round_no_units);
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&state, ctx, form, errors).await?,
-        )
-            .into_response());
+        return Ok(Err(errors));
     }
+    Ok(Ok(RoundDraft {
+        framework: framework.id,
+        name,
+        schedule,
+        units,
+    }))
+}
+
+/// Creates a round for every unit of the framework's type that exists when it opens.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(form): Form<RoundForm>,
+) -> Result<Response, WebError> {
+    user.require(Action::ManageRounds, Target::Province)?;
+    let draft = match check_round(&state, &ctx, &form).await? {
+        Ok(d) => d,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(&state, ctx, form, errors).await?,
+            )
+                .into_response());
+        }
+    };
     let id = state
         .store
         .create_round(
-            framework.id,
-            &name,
-            &schedule,
-            &units,
+            draft.framework,
+            &draft.name,
+            &draft.schedule,
+            &draft.units,
             &user.by(),
             Utc::now(),
         )
@@ -420,9 +441,28 @@ pub async fn change_phase(
     Path(id): Path<i64>,
     Form(form): Form<PhaseForm>,
 ) -> Result<Response, WebError> {
+    move_phase(&state, &user, id, &form.to, &form.reason, &ctx).await?;
+    Ok(redirect_with(
+        &format!("/rounds/{id}"),
+        Flash::Saved,
+        state.config.secure_cookies(),
+    ))
+}
+
+/// Changes a round's phase for the page and the API: one step forward, or one back with a
+/// reason; opening the self-assessment notifies the units. Gives the new phase.
+pub(crate) async fn move_phase(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    to: &str,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<Phase, WebError> {
     user.require(Action::ManageRounds, Target::Province)?;
     let round = state.store.round(RoundId(id)).await?;
-    let to = Phase::from_code(&form.to).ok_or_else(|| WebError::BadRequest(form.to.clone()))?;
+    let to = Phase::from_code(to)
+        .ok_or_else(|| WebError::BadRequest(format!("{}: \"{to}\"", ctx.t.round_phase_unknown)))?;
     round.phase.change_to(to).map_err(|_| {
         WebError::BadRequest(format!(
             "{} → {}",
@@ -430,7 +470,7 @@ pub async fn change_phase(
             to.label(ctx.lang)
         ))
     })?;
-    let reason = chiso_core::text::clean(&form.reason);
+    let reason = chiso_core::text::clean(reason);
     if Some(to) == round.phase.previous() && reason.is_empty() {
         return Err(WebError::BadRequest(ctx.t.round_reopen_reason.to_string()));
     }
@@ -439,13 +479,9 @@ pub async fn change_phase(
         .set_round_phase(round.id, round.phase, to, &reason, &user.by(), Utc::now())
         .await?;
     if round.phase == Phase::Preparing && to == Phase::SelfAssessment {
-        crate::notify::round_opened(&state, round.id).await;
+        crate::notify::round_opened(state, round.id).await;
     }
-    Ok(redirect_with(
-        &format!("/rounds/{id}"),
-        Flash::Saved,
-        state.config.secure_cookies(),
-    ))
+    Ok(to)
 }
 
 #[derive(Deserialize)]

@@ -370,7 +370,7 @@ async fn form_page(
 }
 
 /// Checks a submitted form against the unit rules. Returns the draft and parent, or errors.
-async fn check(
+pub(crate) async fn check(
     state: &AppState,
     ctx: &Ctx,
     form: &UnitForm,

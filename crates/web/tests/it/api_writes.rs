@@ -2,41 +2,16 @@
 //! ledger, refused when stale), task progress reports, KPI actuals and survey responses, each
 //! with the page's permission and rules, JSON errors naming the field, and the documented shapes.
 
-use crate::api::{check_answer, check_request, error_code, send, token_for};
+use crate::api::{check_answer, document, error_code, send, token_for, write};
 use crate::app::{app, stp_round};
 use crate::web_tests;
-use axum::Router;
 use axum::http::{Method, StatusCode};
 use chiso_core::framework::Points;
 use chiso_core::ids::UnitId;
 use serde_json::{Value, json};
 
-/// The OpenAPI document as served.
-async fn document(router: &Router) -> Value {
-    send(router, Method::GET, "/api/openapi.json", None, None)
-        .await
-        .1
-}
-
-/// Sends a documented write: the body is checked against the documented request schema and
-/// the answer against the documented response of its status. Gives (status, body).
-async fn write(
-    router: &Router,
-    doc: &Value,
-    method: Method,
-    route: &str,
-    path: &str,
-    token: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    check_request(doc, method.clone(), route, &body);
-    let (status, answer) = send(router, method.clone(), path, Some(token), Some(&body)).await;
-    check_answer(doc, method, route, status, &answer);
-    (status, answer)
-}
-
 /// The field named by the first problem of a 422.
-fn field(body: &Value) -> &str {
+pub(crate) fn field(body: &Value) -> &str {
     body["error"]["problems"][0]["field"]
         .as_str()
         .unwrap_or_else(|| panic!("no problem named: {body}"))
@@ -49,7 +24,7 @@ const RESPONSES: &str = "/api/v1/surveys/campaigns/{id}/responses";
 
 /// A plan of Sở Tư pháp with a task it leads, a task Tân Lập cooperates on (led by Sở Nội vụ)
 /// and a KPI Sở Tư pháp reports. Gives (plan, lead task, cooperation task, kpi).
-async fn stp_plan(store: &chiso_store::Store) -> (i64, i64, i64, i64) {
+pub(crate) async fn stp_plan(store: &chiso_store::Store) -> (i64, i64, i64, i64) {
     use chiso_store::plans::{NewKpi, NewTask, PlanMeta};
     let unit =
         |code: &'static str| async move { store.unit_by_code(code).await.unwrap().unwrap().id };

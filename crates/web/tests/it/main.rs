@@ -1,6 +1,8 @@
 //! Web integration tests: the real router in process, on SQLite and PostgreSQL.
 
 mod api;
+mod api_admin;
+mod api_appraisal;
 mod api_writes;
 mod app;
 mod appraisal;
