@@ -133,6 +133,28 @@ fn endpoints() -> Vec<Endpoint> {
         ),
         endpoint(Method::GET, "/api/v1/plans", plans::list),
         endpoint(Method::GET, "/api/v1/plans/{id}", plans::show),
+        endpoint(Method::POST, "/api/v1/plans", plans::create),
+        endpoint(
+            Method::DELETE,
+            "/api/v1/plans/{id}/tasks/{task}",
+            plans::remove_task,
+        ),
+        endpoint(Method::POST, "/api/v1/plans/{id}/kpis", plans::add_kpi),
+        endpoint(
+            Method::POST,
+            "/api/v1/plans/{id}/tasks/{task}/extensions",
+            plans::request_extension,
+        ),
+        endpoint(
+            Method::PUT,
+            "/api/v1/plans/{id}/tasks/{task}/extensions/{ext}",
+            plans::decide_extension,
+        ),
+        endpoint(
+            Method::POST,
+            "/api/v1/rounds/{id}/units/{unit}/draft-plan",
+            plans::draft,
+        ),
         endpoint(Method::POST, "/api/v1/plans/{id}/tasks", plans::add_task),
         endpoint(
             Method::PUT,
@@ -268,6 +290,12 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
+    /// The same problem inside element `at` of the body (`tasks[2]` + `deadline`).
+    pub(crate) fn under(mut self, at: &str) -> Problem {
+        self.field = format!("{at}.{}", self.field);
+        self
+    }
+
     pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem {
             field: field.into(),

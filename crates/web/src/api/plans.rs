@@ -9,7 +9,8 @@ use crate::auth::CurrentUser;
 use crate::auth::user::Ctx;
 use crate::error::WebError;
 use crate::pages::plans::{
-    may_read, reports_kpi, require_report, task_from_form, task_of, task_status,
+    ask_extension, draft_plan, kpi_from_form, may_read, remove_unused_task, reports_kpi,
+    require_report, settle_extension, task_from_form, task_of, task_status,
 };
 use axum::Json;
 use axum::extract::State;
@@ -18,7 +19,7 @@ use chiso_core::framework::Points;
 use chiso_core::lang::Lang;
 use chiso_core::plan::Tally;
 use chiso_core::policy::{Action, Target};
-use chiso_store::plans::{Goal, Kpi, NewTask, Plan, PlanId, Task, TaskUpdate};
+use chiso_store::plans::{Goal, Kpi, NewKpi, NewTask, Plan, PlanId, PlanMeta, Task, TaskUpdate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -237,14 +238,18 @@ pub async fn show(
     if !may_read(&user, &plan) {
         user.require(Action::ManagePlans, Target::Province)?;
     }
-    Ok(Json(PlanDetail {
-        plan: summary(&plan),
+    Ok(Json(detail(&plan, &ctx)))
+}
+
+fn detail(plan: &Plan, ctx: &Ctx) -> PlanDetail {
+    PlanDetail {
+        plan: summary(plan),
         round_id: plan.round.map(|r| r.0),
         source: plan.source.clone(),
         goals: plan.goals.iter().map(goal).collect(),
         kpis: plan.kpis.iter().map(kpi).collect(),
-        tasks: plan.tasks.iter().map(|t| task(t, &ctx)).collect(),
-    }))
+        tasks: plan.tasks.iter().map(|t| task(t, ctx)).collect(),
+    }
 }
 
 /// A progress report as sent.
@@ -544,4 +549,342 @@ pub async fn edit_task(
         .await?;
     let (t, _, _) = task_of(&state, plan, id).await?;
     Ok(Json(task(&t, &ctx)))
+}
+
+/// A KPI as sent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiBody {
+    text: String,
+    /// `at_least`, `at_most`, `above`, `increase` or `decrease`.
+    direction: String,
+    target: String,
+    #[serde(default)]
+    unit_label: String,
+    /// The unit that reports the KPI's values.
+    unit_id: Option<i64>,
+}
+
+impl KpiBody {
+    fn pairs(&self) -> Vec<(String, String)> {
+        vec![
+            ("text".to_string(), self.text.clone()),
+            ("direction".to_string(), self.direction.clone()),
+            ("target".to_string(), self.target.clone()),
+            ("unit_label".to_string(), self.unit_label.clone()),
+            (
+                "unit".to_string(),
+                self.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            ),
+        ]
+    }
+}
+
+/// The KPI a body describes; problems are named under `prefix` (`kpis[0].`).
+async fn kpi_body(
+    state: &AppState,
+    ctx: &Ctx,
+    body: &KpiBody,
+    prefix: &str,
+) -> Result<NewKpi, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if chiso_core::text::clean(&body.text).is_empty() {
+        problems.push(Problem::field(
+            format!("{prefix}text"),
+            ctx.t.plan_kpi_invalid,
+        ));
+    }
+    if chiso_core::plan::Direction::from_code(&body.direction).is_none() {
+        problems.push(Problem::field(
+            format!("{prefix}direction"),
+            format!(
+                "\"{}\": at_least | at_most | above | increase | decrease",
+                body.direction
+            ),
+        ));
+    }
+    if let Err(p) = decimal(&format!("{prefix}target"), body.target.trim(), ctx.lang) {
+        problems.push(p);
+    }
+    if let Some(u) = body.unit_id {
+        match state.store.unit(chiso_core::ids::UnitId(u)).await {
+            Ok(_) => {}
+            Err(chiso_store::StoreError::NotFound) => problems.push(Problem::field(
+                format!("{prefix}unit_id"),
+                format!("{}: {u}", ctx.t.unit_required),
+            )),
+            Err(_) => problems.push(Problem::field(
+                format!("{prefix}unit_id"),
+                ctx.t.unit_required,
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    kpi_from_form(state, ctx, &body.pairs())
+        .await
+        .map_err(|e| vec![Problem::field(format!("{prefix}text"), e.to_string())])
+}
+
+/// Adds a KPI to a plan (administrators).
+pub async fn add_kpi(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Id(plan): Id,
+    Body(body): Body<KpiBody>,
+) -> Result<(StatusCode, Json<KpiJson>), ApiError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    state.store.plan(PlanId(plan)).await?;
+    let new = kpi_body(&state, &ctx, &body, "")
+        .await
+        .map_err(|p| ApiError::invalid(ctx.t.api_invalid_body, p))?;
+    state
+        .store
+        .add_kpi(PlanId(plan), &new, &user.by(), Utc::now())
+        .await?;
+    let stored = state.store.plan(PlanId(plan)).await?;
+    let k = stored
+        .kpis
+        .iter()
+        .max_by_key(|k| k.id)
+        .ok_or_else(|| WebError::Internal(format!("plan {plan}: KPI not stored")))?;
+    Ok((StatusCode::CREATED, Json(kpi(k))))
+}
+
+/// Removes a task written by mistake (administrators); one reported on, extended or done is
+/// refused (409). Gives the plan as it is after.
+pub async fn remove_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((plan, id)): Params<(i64, i64)>,
+) -> Result<Json<PlanDetail>, ApiError> {
+    remove_unused_task(&state, &user, plan, id, &ctx)
+        .await
+        .map_err(|e| match e {
+            WebError::BadRequest(m) => ApiError::conflict(m),
+            e => ApiError::Web(e),
+        })?;
+    let stored = state.store.plan(PlanId(plan)).await?;
+    Ok(Json(detail(&stored, &ctx)))
+}
+
+/// A plan as sent to create it: whose, which year, its decision, KPIs and tasks.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    unit_id: i64,
+    year: i32,
+    title: String,
+    #[serde(default)]
+    number: String,
+    decision_date: Option<NaiveDate>,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    kpis: Vec<KpiBody>,
+    #[serde(default)]
+    tasks: Vec<TaskBody>,
+}
+
+/// Creates a plan (administrators), every KPI and task checked as the plan page checks them
+/// and named by its position; nothing is stored unless all of it can be.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Body(body): Body<PlanBody>,
+) -> Result<(StatusCode, Json<PlanDetail>), ApiError> {
+    user.require(Action::ManagePlans, Target::Province)?;
+    let mut problems = Vec::new();
+    let title = chiso_core::text::clean(&body.title);
+    if title.is_empty() {
+        problems.push(Problem::field("title", ctx.t.plan_title_required));
+    }
+    if !(2000..=2100).contains(&body.year) {
+        problems.push(Problem::field("year", ctx.t.plan_import_year));
+    }
+    match state
+        .store
+        .unit(chiso_core::ids::UnitId(body.unit_id))
+        .await
+    {
+        Ok(_) => {}
+        Err(chiso_store::StoreError::NotFound) => {
+            problems.push(Problem::field("unit_id", ctx.t.unit_required));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let mut kpis = Vec::new();
+    for (i, k) in body.kpis.iter().enumerate() {
+        match kpi_body(&state, &ctx, k, &format!("kpis[{i}].")).await {
+            Ok(k) => kpis.push(k),
+            Err(p) => problems.extend(p),
+        }
+    }
+    let mut tasks = Vec::new();
+    for (i, t) in body.tasks.iter().enumerate() {
+        match task_body(&state, &ctx, t).await {
+            Ok(t) => tasks.push(t),
+            Err(ApiError::Json {
+                problems: found, ..
+            }) => problems.extend(found.into_iter().map(|p| p.under(&format!("tasks[{i}]")))),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(ctx.t.api_invalid_body, problems));
+    }
+    let meta = PlanMeta {
+        unit: chiso_core::ids::UnitId(body.unit_id),
+        year: body.year,
+        title,
+        number: chiso_core::text::clean(&body.number),
+        decision_date: body.decision_date,
+        issuer: chiso_core::text::clean(&body.issuer),
+    };
+    let id = state
+        .store
+        .create_plan(
+            &meta,
+            "api",
+            None,
+            &[],
+            &kpis,
+            &tasks,
+            None,
+            &user.by(),
+            Utc::now(),
+        )
+        .await?;
+    let stored = state.store.plan(id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&stored, &ctx))))
+}
+
+/// Asking for a draft plan: nothing to say beyond the path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftBody {}
+
+/// Stores next year's draft plan for a unit from the points it lost in a round, as the
+/// results page's button does (administrators).
+pub async fn draft(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((round, unit)): Params<(i64, i64)>,
+    Body(DraftBody {}): Body<DraftBody>,
+) -> Result<(StatusCode, Json<PlanDetail>), ApiError> {
+    let id = draft_plan(&state, &user, round, unit, ctx.lang).await?;
+    let stored = state.store.plan(id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&stored, &ctx))))
+}
+
+/// A request for a later deadline, as sent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionBody {
+    until: NaiveDate,
+    reason: String,
+}
+
+/// A decision on a request, as sent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    approve: bool,
+    /// Required when refusing.
+    #[serde(default)]
+    note: String,
+}
+
+/// A request for a later deadline and its decision.
+#[derive(Serialize)]
+pub struct ExtensionJson {
+    id: i64,
+    until: NaiveDate,
+    reason: String,
+    requested_by: String,
+    requested_at: DateTime<Utc>,
+    /// Null while pending.
+    approved: Option<bool>,
+    decided_by: Option<String>,
+    note: String,
+}
+
+async fn extensions(
+    state: &AppState,
+    plan: i64,
+    task: i64,
+) -> Result<Vec<ExtensionJson>, WebError> {
+    let (_, _, all) = task_of(state, plan, task).await?;
+    Ok(all
+        .into_iter()
+        .map(|e| ExtensionJson {
+            id: e.id,
+            until: e.until,
+            reason: e.reason,
+            requested_by: e.requested_by,
+            requested_at: e.requested_at,
+            approved: e.approved,
+            decided_by: e.decided_by,
+            note: e.note,
+        })
+        .collect())
+}
+
+/// The lead or a cooperating unit asks for a later deadline, with the reason.
+pub async fn request_extension(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((plan, id)): Params<(i64, i64)>,
+    Body(body): Body<ExtensionBody>,
+) -> Result<(StatusCode, Json<Vec<ExtensionJson>>), ApiError> {
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::field("reason", ctx.t.reason_required));
+    }
+    ask_extension(
+        &state,
+        &user,
+        (plan, id),
+        &body.until.to_string(),
+        &body.reason,
+        &ctx,
+    )
+    .await
+    .map_err(|e| match e {
+        WebError::BadRequest(m) => ApiError::field("until", m),
+        e => ApiError::Web(e),
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(extensions(&state, plan, id).await?),
+    ))
+}
+
+/// The administrator approves or refuses a request (a refusal says why).
+pub async fn decide_extension(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Params((plan, id, ext)): Params<(i64, i64, i64)>,
+    Body(body): Body<DecisionBody>,
+) -> Result<Json<Vec<ExtensionJson>>, ApiError> {
+    settle_extension(
+        &state,
+        &user,
+        (plan, id, ext),
+        body.approve,
+        &body.note,
+        &ctx,
+    )
+    .await
+    .map_err(|e| match e {
+        WebError::BadRequest(m) => ApiError::field("note", m),
+        e => ApiError::Web(e),
+    })?;
+    Ok(Json(extensions(&state, plan, id).await?))
 }

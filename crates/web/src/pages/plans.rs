@@ -602,13 +602,25 @@ pub async fn remove_task(
     user: CurrentUser,
     Path((plan, id)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
+    remove_unused_task(&state, &user, plan, id, &ctx).await?;
+    Ok(back(&state, &format!("/plans/{plan}#tasks")))
+}
+
+/// Removes a task nobody reported on, extended or finished (administrators).
+pub(crate) async fn remove_unused_task(
+    state: &AppState,
+    user: &CurrentUser,
+    plan: i64,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(), WebError> {
     user.require(Action::ManagePlans, Target::Province)?;
-    let (t, updates, extensions) = task_of(&state, plan, id).await?;
+    let (t, updates, extensions) = task_of(state, plan, id).await?;
     if !updates.is_empty() || !extensions.is_empty() || t.done_on.is_some() {
         return Err(WebError::BadRequest(ctx.t.plan_task_in_use.to_string()));
     }
     state.store.remove_task(id, &user.by(), Utc::now()).await?;
-    Ok(back(&state, &format!("/plans/{plan}#tasks")))
+    Ok(())
 }
 
 /// Corrects a draft plan's goals: each field's baseline and target.
@@ -707,13 +719,28 @@ pub async fn add_kpi(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.require(Action::ManagePlans, Target::Province)?;
-    let text = chiso_core::text::clean(get(&pairs, "text"));
-    let direction = Direction::from_code(get(&pairs, "direction"));
-    let target = crate::pages::grid::parse_decimal(get(&pairs, "target"));
+    state.store.plan(PlanId(id)).await?;
+    let kpi = kpi_from_form(&state, &ctx, &pairs).await?;
+    state
+        .store
+        .add_kpi(PlanId(id), &kpi, &user.by(), Utc::now())
+        .await?;
+    Ok(back(&state, &format!("/plans/{id}#kpis")))
+}
+
+/// A KPI as the administrator wrote it (text, direction, target, label, reporting unit).
+pub(crate) async fn kpi_from_form(
+    state: &AppState,
+    ctx: &Ctx,
+    pairs: &[(String, String)],
+) -> Result<chiso_store::plans::NewKpi, WebError> {
+    let text = chiso_core::text::clean(get(pairs, "text"));
+    let direction = Direction::from_code(get(pairs, "direction"));
+    let target = crate::pages::grid::parse_decimal(get(pairs, "target"));
     let (Some(direction), Some(target), false) = (direction, target, text.is_empty()) else {
         return Err(WebError::BadRequest(ctx.t.plan_kpi_invalid.to_string()));
     };
-    let unit = match get(&pairs, "unit") {
+    let unit = match get(pairs, "unit") {
         "" => None,
         v => {
             let u = UnitId(
@@ -724,18 +751,13 @@ pub async fn add_kpi(
             Some(u)
         }
     };
-    let kpi = chiso_store::plans::NewKpi {
+    Ok(chiso_store::plans::NewKpi {
         text,
         direction,
         target,
-        unit_label: chiso_core::text::clean(get(&pairs, "unit_label")),
+        unit_label: chiso_core::text::clean(get(pairs, "unit_label")),
         unit,
-    };
-    state
-        .store
-        .add_kpi(PlanId(id), &kpi, &user.by(), Utc::now())
-        .await?;
-    Ok(back(&state, &format!("/plans/{id}#kpis")))
+    })
 }
 
 /// Reports a KPI's actual value for a period: the KPI's reporting unit or an administrator.
@@ -1031,17 +1053,37 @@ pub async fn request_extension(
     Path((plan, id)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (t, _, _) = task_of(&state, plan, id).await?;
-    require_report(&user, &t)?;
-    let until = parse_date(get(&pairs, "until")).ok_or_else(|| {
-        WebError::BadRequest(format!("{}: {}", ctx.t.date_invalid, get(&pairs, "until")))
-    })?;
-    let reason = crate::pages::required_reason(get(&pairs, "reason"), ctx.t)?;
+    ask_extension(
+        &state,
+        &user,
+        (plan, id),
+        get(&pairs, "until"),
+        get(&pairs, "reason"),
+        &ctx,
+    )
+    .await?;
+    Ok(back(&state, &format!("/plans/{plan}/tasks/{id}")))
+}
+
+/// Records a request for a later deadline on task `id` of `plan` by those who report on it.
+pub(crate) async fn ask_extension(
+    state: &AppState,
+    user: &CurrentUser,
+    (plan, id): (i64, i64),
+    until: &str,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<(), WebError> {
+    let (t, _, _) = task_of(state, plan, id).await?;
+    require_report(user, &t)?;
+    let until = parse_date(until)
+        .ok_or_else(|| WebError::BadRequest(format!("{}: {}", ctx.t.date_invalid, until)))?;
+    let reason = crate::pages::required_reason(reason, ctx.t)?;
     state
         .store
         .request_extension(id, until, &reason, &user.by(), Utc::now())
         .await?;
-    Ok(back(&state, &format!("/plans/{plan}/tasks/{id}")))
+    Ok(())
 }
 
 /// The administrator approves or refuses an extension request.
@@ -1052,13 +1094,35 @@ pub async fn decide_extension(
     Path((plan, id, ext)): Path<(i64, i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let approve = get(&pairs, "approve") == "1";
+    settle_extension(
+        &state,
+        &user,
+        (plan, id, ext),
+        approve,
+        get(&pairs, "note"),
+        &ctx,
+    )
+    .await?;
+    Ok(back(&state, &format!("/plans/{plan}/tasks/{id}")))
+}
+
+/// Approves or refuses extension `ext` of task `id` of `plan` (administrators); a refusal
+/// needs a note.
+pub(crate) async fn settle_extension(
+    state: &AppState,
+    user: &CurrentUser,
+    (plan, id, ext): (i64, i64, i64),
+    approve: bool,
+    note: &str,
+    ctx: &Ctx,
+) -> Result<(), WebError> {
     user.require(Action::ManagePlans, Target::Province)?;
-    let (_, _, extensions) = task_of(&state, plan, id).await?;
+    let (_, _, extensions) = task_of(state, plan, id).await?;
     if !extensions.iter().any(|e| e.id == ext) {
         return Err(WebError::NotFound);
     }
-    let approve = get(&pairs, "approve") == "1";
-    let note = chiso_core::text::clean(get(&pairs, "note"));
+    let note = chiso_core::text::clean(note);
     if !approve && note.is_empty() {
         return Err(WebError::BadRequest(ctx.t.reason_required.to_string()));
     }
@@ -1066,7 +1130,7 @@ pub async fn decide_extension(
         .store
         .decide_extension(ext, approve, &note, &user.by(), Utc::now())
         .await?;
-    Ok(back(&state, &format!("/plans/{plan}/tasks/{id}")))
+    Ok(())
 }
 
 /// One click from a unit's results: next year's draft plan from the points it lost.
@@ -1076,9 +1140,20 @@ pub async fn draft_from_results(
     user: CurrentUser,
     Path((round, unit)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
+    let id = draft_plan(&state, &user, round, unit, ctx.lang).await?;
+    Ok(back(&state, &format!("/plans/{}", id.0)))
+}
+
+/// Stores next year's draft plan for `unit` from the points it lost in `round`.
+pub(crate) async fn draft_plan(
+    state: &AppState,
+    user: &CurrentUser,
+    round: i64,
+    unit: i64,
+    lang: Lang,
+) -> Result<PlanId, WebError> {
     user.require(Action::ManagePlans, Target::Province)?;
-    let lang = ctx.lang;
-    let data = crate::pages::results::load_data(&state, RoundId(round), lang).await?;
+    let data = crate::pages::results::load_data(state, RoundId(round), lang).await?;
     let u = data
         .ids
         .iter()
@@ -1161,7 +1236,7 @@ pub async fn draft_from_results(
             Utc::now(),
         )
         .await?;
-    Ok(back(&state, &format!("/plans/{}", id.0)))
+    Ok(id)
 }
 
 /// The plan's progress as an Excel workbook (tasks, counts per lead unit and per field), or as

@@ -448,8 +448,9 @@ web_tests! {
                 assert!(!schema.is_null(), "{method} {path} {status}: no schema");
                 resolve(&doc, schema);
             }
-            // Writes document their body (JSON, or a multipart upload) and its refusal.
-            if method != "GET" {
+            // Writes document their body (JSON, or a multipart upload) and its refusal; a
+            // removal has no body.
+            if method != "GET" && method != "DELETE" {
                 let content = &op["requestBody"]["content"];
                 let schema = if content["multipart/form-data"].is_object() {
                     &content["multipart/form-data"]["schema"]

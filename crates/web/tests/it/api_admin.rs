@@ -139,3 +139,79 @@ web_tests! {
         assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "not_found"), "{body}");
     }
 }
+
+web_tests! {
+    async fn plans_are_created_drafted_and_kept_through_the_api(db) {
+        let router = app(db.store.clone());
+        let doc = document(&router).await;
+        let lan = token_for(&router, "lan.noivu", "Sở Nội vụ").await;
+        let minh = token_for(&router, "minh.tuphap", "Tư pháp").await;
+        let stp = db.store.unit_by_code("STP").await.unwrap().unwrap().id.0;
+        let snv = db.store.unit_by_code("SNV").await.unwrap().unwrap().id.0;
+        let plans = "/api/v1/plans";
+        let plan = json!({
+            "unit_id": snv, "year": 2027, "title": "Kế hoạch CCHC năm 2027", "number": "15/KH-SNV",
+            "decision_date": "2027-01-10", "issuer": "Sở Nội vụ",
+            "kpis": [{ "text": "Tỷ lệ hồ sơ trực tuyến", "direction": "at_least", "target": "80", "unit_label": "%", "unit_id": stp }],
+            "tasks": [
+                { "text": "Rà soát thủ tục", "deadline": "Quý 1/2027", "lead_unit_id": stp, "cooperating_unit_ids": [snv] },
+                { "text": "Tập huấn cán bộ", "deadline": "Năm 2027", "lead_unit_id": snv }
+            ]
+        });
+        let (status, _) = write(&router, &doc, Method::POST, "/api/v1/plans", plans, &minh, plan.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // Every problem named by its position; nothing stored.
+        let mut bad = plan.clone();
+        bad["tasks"][1]["deadline"] = json!("khi nào xong");
+        bad["kpis"][0]["direction"] = json!("more");
+        bad["title"] = json!("");
+        let before = db.store.plans().await.unwrap().len();
+        let (status, body) = send(&router, Method::POST, plans, Some(&lan), Some(&bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let named: Vec<&str> = body["error"]["problems"].as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap()).collect();
+        assert_eq!(named, vec!["title", "kpis[0].direction", "tasks[1].deadline"], "{body}");
+        assert_eq!(db.store.plans().await.unwrap().len(), before);
+        let (status, made) = write(&router, &doc, Method::POST, "/api/v1/plans", plans, &lan, plan).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        assert_eq!((made["tasks"].as_array().unwrap().len(), made["kpis"][0]["target"].as_str(), made["source"].as_str()), (2, Some("80"), Some("api")));
+        let id = made["id"].as_i64().unwrap();
+        let (first, second) = (made["tasks"][0]["id"].as_i64().unwrap(), made["tasks"][1]["id"].as_i64().unwrap());
+
+        // A KPI added later.
+        let kpis = "/api/v1/plans/{id}/kpis";
+        let (status, k) = write(&router, &doc, Method::POST, kpis, &format!("/api/v1/plans/{id}/kpis"), &lan, json!({ "text": "Số TTHC cắt giảm", "direction": "increase", "target": "12" })).await;
+        assert_eq!((status, k["direction"].as_str()), (StatusCode::CREATED, Some("increase")), "{k}");
+
+        // The lead unit reports and asks for more time; that task then stays.
+        let (status, _) = send(&router, Method::POST, &format!("/api/v1/plans/{id}/tasks/{first}/reports"), Some(&minh), Some(&json!({ "text": "Đã rà soát 40 thủ tục" }))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let ext = "/api/v1/plans/{id}/tasks/{task}/extensions";
+        let ext_path = format!("/api/v1/plans/{id}/tasks/{first}/extensions");
+        let (status, body) = write(&router, &doc, Method::POST, ext, &ext_path, &minh, json!({ "until": "2027-06-30", "reason": " " })).await;
+        assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"), "{body}");
+        let (status, asked) = write(&router, &doc, Method::POST, ext, &ext_path, &minh, json!({ "until": "2027-06-30", "reason": "Chờ hướng dẫn của Bộ" })).await;
+        assert_eq!((status, &asked[0]["approved"]), (StatusCode::CREATED, &json!(null)), "{asked}");
+        let decide = "/api/v1/plans/{id}/tasks/{task}/extensions/{ext}";
+        let decide_path = format!("{ext_path}/{}", asked[0]["id"]);
+        let (status, _) = write(&router, &doc, Method::PUT, decide, &decide_path, &minh, json!({ "approve": true })).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = write(&router, &doc, Method::PUT, decide, &decide_path, &lan, json!({ "approve": false })).await;
+        assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "note"), "{body}");
+        let (status, decided) = write(&router, &doc, Method::PUT, decide, &decide_path, &lan, json!({ "approve": true })).await;
+        assert_eq!((status, &decided[0]["approved"]), (StatusCode::OK, &json!(true)), "{decided}");
+        let (status, body) = send(&router, Method::DELETE, &format!("/api/v1/plans/{id}/tasks/{first}"), Some(&lan), None).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "conflict"), "{body}");
+        let (status, after) = send(&router, Method::DELETE, &format!("/api/v1/plans/{id}/tasks/{second}"), Some(&lan), None).await;
+        assert_eq!((status, after["tasks"].as_array().unwrap().len()), (StatusCode::OK, 1), "{after}");
+
+        // Next year's draft from the points a unit lost in a finished round.
+        let (round, units) = crate::results::finished_round(&db.store).await;
+        let draft = "/api/v1/rounds/{id}/units/{unit}/draft-plan";
+        let path = format!("/api/v1/rounds/{round}/units/{}/draft-plan", units[1]);
+        let (status, _) = write(&router, &doc, Method::POST, draft, &path, &minh, json!({})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, drafted) = write(&router, &doc, Method::POST, draft, &path, &lan, json!({})).await;
+        assert_eq!((status, drafted["source"].as_str(), drafted["round_id"].as_i64()), (StatusCode::CREATED, Some("draft_from_results"), Some(round)), "{drafted}");
+        assert!(!drafted["goals"].as_array().unwrap().is_empty());
+    }
+}
