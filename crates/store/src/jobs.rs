@@ -99,6 +99,13 @@ fn job_of(r: JobRow) -> Result<Job, StoreError> {
 /// A claim not renewed for this long belongs to a server that stopped; another takes it over.
 pub const STALE_CLAIM: Duration = Duration::minutes(2);
 
+/// How many times a job is started before a stale claim fails it instead.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// The message of a job failed because its server stopped under it [`MAX_ATTEMPTS`] times
+/// (a code the pages translate).
+pub const INTERRUPTED: &str = "interrupted";
+
 impl Store {
     /// Queues a job for an account.
     pub async fn queue_job(
@@ -134,6 +141,22 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<Job>, StoreError> {
         let stale = to_millis(now - STALE_CLAIM);
+        // Jobs whose server stopped under them too often fail rather than run again.
+        write!(self, |pool| {
+            sqlx::query(
+                "UPDATE export_jobs SET status = $1, message = $2, finished_at = $3 \
+                 WHERE status = $4 AND heartbeat_at < $5 AND attempts >= $6",
+            )
+            .bind(JobStatus::Failed.code())
+            .bind(INTERRUPTED)
+            .bind(to_millis(now))
+            .bind(JobStatus::Running.code())
+            .bind(stale)
+            .bind(MAX_ATTEMPTS)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
         let candidate: Option<i64> = read!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT id FROM export_jobs WHERE status = $1 OR (status = $2 AND heartbeat_at < $3) ORDER BY id LIMIT 1",
@@ -149,7 +172,8 @@ impl Store {
         };
         let claimed = write!(self, |pool| {
             sqlx::query(
-                "UPDATE export_jobs SET status = $2, claimed_by = $3, heartbeat_at = $4, progress = 0 \
+                "UPDATE export_jobs SET status = $2, claimed_by = $3, heartbeat_at = $4, progress = 0, \
+                 attempts = attempts + 1 \
                  WHERE id = $1 AND (status = $5 OR (status = $2 AND heartbeat_at < $6))",
             )
             .bind(id)

@@ -493,6 +493,8 @@ texts! {
     export_progress: "Tiến độ", "Progress";
     export_download: "Tải về", "Download";
     export_unknown: "Loại tệp xuất không có", "No such export";
+    export_interrupted: "Việc tạo tệp bị gián đoạn nhiều lần (máy chủ dừng giữa chừng); hãy tạo lại hoặc báo quản trị hệ thống.", "The export was interrupted several times (its server stopped); start it again or tell the system administrator.";
+    export_failed: "Không tạo được tệp", "The file could not be made";
     export_ranking: "Xuất bảng xếp hạng (Excel)", "Export the ranking (Excel)";
     export_ranking_pdf: "Xuất bảng xếp hạng (PDF)", "Export the ranking (PDF)";
     export_annexes: "Xuất phụ biểu của mọi đơn vị (Excel, nén .zip)", "Export every unit's annex (Excel, zipped)";

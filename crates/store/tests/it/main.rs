@@ -6,6 +6,7 @@ mod api;
 mod audit;
 mod external;
 mod frameworks;
+mod jobs;
 mod ledger;
 mod plans;
 mod s3;

@@ -231,7 +231,15 @@ fn view(job: &Job, ctx: &Ctx) -> JobView {
         },
         status_code: job.status.code(),
         progress: job.progress,
-        message: job.message.clone(),
+        message: match (job.status, job.message.as_str()) {
+            (_, "") => String::new(),
+            (JobStatus::Failed, chiso_store::jobs::INTERRUPTED) => {
+                ctx.t.export_interrupted.to_string()
+            }
+            // What went wrong is technical; say first, in the person's language, what it means.
+            (JobStatus::Failed, m) => format!("{}: {m}", ctx.t.export_failed),
+            (_, m) => m.to_string(),
+        },
         file_name: job.file.as_ref().map(|(_, n, _)| n.clone()),
         created: ctx.time(&job.created_at),
     }
