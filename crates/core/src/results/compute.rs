@@ -52,7 +52,7 @@ impl NodeResult {
 
     /// The component percentage as published.
     pub fn published_percent(&self) -> Option<Decimal> {
-        self.percent().map(published)
+        super::published_percent(self.points, self.max)
     }
 
     /// The points as published.
@@ -98,12 +98,13 @@ pub fn compute<'a>(layout: &'a Layout, scores: &'a [UnitScores]) -> Results<'a> 
         .zip(branch_max.chunks_exact_mut(nb.max(1)))
     {
         layout.evaluate(&s.points, &s.exempt, pts, max);
+        let h = hundredths(pts[0], max[0]);
         units.push(UnitResult {
             total: points(pts[0]),
             max: points(max[0]),
-            published_index: from_hundredths(hundredths(pts[0], max[0])),
+            published_index: from_hundredths(h),
             rank: 0,
-            hundredths: hundredths(pts[0], max[0]),
+            hundredths: h,
         });
     }
     let (order, ranks) = competition(
@@ -227,28 +228,30 @@ impl<'a> Results<'a> {
     pub fn field_ranks(&self) -> FieldRanks {
         let fields: Vec<usize> = self.layout.fields().to_vec();
         let nf = fields.len();
-        let mut ranks = vec![None; self.units.len() * nf];
+        let n = self.units.len();
+        let mut ranks = vec![None; n * nf];
         let nb = self.layout.branches.len();
+        // A competition rank depends on the values only, whatever the display order of ties:
+        // each field sorts its (value, unit) pairs once, with no comparison of names.
+        let mut members: Vec<(i64, usize)> = Vec::with_capacity(n);
         for (i, &f) in fields.iter().enumerate() {
-            let n = &self.layout.nodes()[f];
-            if n.kind.is_leaf() {
+            let node = &self.layout.nodes()[f];
+            if node.kind.is_leaf() {
                 continue;
             }
-            let at = |u: usize| u * nb + n.slot;
-            let members: Vec<usize> = (0..self.units.len())
-                .filter(|&u| self.scores[u].applies(f) && self.branch_max[at(u)] > 0)
-                .collect();
-            let value = |k: usize| {
-                let u = members[k];
-                hundredths(self.branch_points[at(u)], self.branch_max[at(u)])
-            };
-            let (_, r) = competition(members.len(), value, |a, b| {
-                self.scores[members[a]]
-                    .key
-                    .cmp(&self.scores[members[b]].key)
-            });
-            for (k, &u) in members.iter().enumerate() {
-                ranks[u * nf + i] = Some(r[k]);
+            members.clear();
+            members.extend((0..n).filter_map(|u| {
+                let at = u * nb + node.slot;
+                (self.scores[u].applies(f) && self.branch_max[at] > 0)
+                    .then(|| (hundredths(self.branch_points[at], self.branch_max[at]), u))
+            }));
+            members.sort_unstable_by_key(|&(v, _)| std::cmp::Reverse(v));
+            let mut rank = 0;
+            for (place, &(v, u)) in members.iter().enumerate() {
+                if place == 0 || members[place - 1].0 != v {
+                    rank = place as u32 + 1;
+                }
+                ranks[u * nf + i] = Some(rank);
             }
         }
         FieldRanks { fields, ranks }
@@ -459,73 +462,5 @@ mod tests {
         let ranks: Vec<u32> = r.units().iter().map(|u| u.rank).collect();
         assert_eq!(ranks, vec![2, 2, 1, 5, 2]);
         assert_eq!(r.order(), &[2, 4, 1, 0, 3]);
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    use super::*;
-    use crate::results::layout::UnitInput;
-
-    /// `cargo test -p chiso-core --release --lib results::compute::timing -- --ignored --nocapture`
-    /// prints the time of a full recompute for 3 321 units beside a plain loop summing the same
-    /// points; the criterion benchmark of a later issue measures it properly.
-    #[test]
-    #[ignore = "a timing, run in release"]
-    fn full_recompute_of_every_commune() {
-        let f = crate::framework::library::all()
-            .into_iter()
-            .find(|(name, _)| name.starts_with("par-province"))
-            .unwrap()
-            .1
-            .unwrap();
-        let l = Layout::new(&f);
-        let leaves = f.leaves();
-        let inputs: Vec<UnitInput> = (0..3321u64)
-            .map(|i| UnitInput {
-                name: format!("Xã {i}"),
-                points: leaves
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| n.max.is_some())
-                    .map(|(k, n)| {
-                        let max = n.max.unwrap().to_scaled().unwrap();
-                        let v = (i * 7919 + k as u64 * 104_729) as i64 % (max + 1);
-                        (n.code.clone(), Points::from_scaled(v))
-                    })
-                    .collect(),
-                exempt: if i % 10 == 0 {
-                    vec!["3".into()]
-                } else {
-                    vec![]
-                },
-                ..Default::default()
-            })
-            .collect();
-        let scores: Vec<UnitScores> = inputs.iter().map(|i| l.prepare(i).unwrap()).collect();
-        let plain: Vec<Vec<Points>> = inputs
-            .iter()
-            .map(|i| i.points.iter().map(|p| p.1).collect())
-            .collect();
-        let runs = 20;
-        let start = std::time::Instant::now();
-        let mut check = 0u32;
-        for _ in 0..runs {
-            let r = compute(&l, std::hint::black_box(&scores));
-            check = check.wrapping_add(r.units()[0].rank);
-        }
-        let ours = start.elapsed() / runs;
-        let start = std::time::Instant::now();
-        let mut sink = Points::ZERO;
-        for _ in 0..runs {
-            for u in std::hint::black_box(&plain) {
-                sink = sink + u.iter().copied().sum::<Points>();
-            }
-        }
-        let sum = start.elapsed() / runs;
-        println!(
-            "3 321 units × {} leaves: compute {ours:?}, plain Decimal sum {sum:?} ({check}, {sink})",
-            leaves.len()
-        );
     }
 }

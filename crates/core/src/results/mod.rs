@@ -82,8 +82,19 @@ pub(crate) fn hundredths(points: i64, max: i64) -> i64 {
     if max <= 0 {
         return 0;
     }
+    // round(p × 10 000 ÷ m), half away from zero; in i64 unless p is beyond any real total
+    // (a 128-bit division is several times slower, and this runs for every unit and field).
+    if let Some(twice) = points.checked_mul(20_000).filter(|&t| t != i64::MIN)
+        && max <= i64::MAX / 2
+    {
+        let m = max;
+        return if twice >= 0 {
+            twice / (2 * m) + i64::from(twice % (2 * m) >= m)
+        } else {
+            -((-twice) / (2 * m) + i64::from((-twice) % (2 * m) >= m))
+        };
+    }
     let (p, m) = (i128::from(points), i128::from(max));
-    // round(p × 10 000 ÷ m), half away from zero.
     let twice = 2 * p * 10_000;
     let q = if twice >= 0 {
         (twice + m) / (2 * m)
@@ -93,14 +104,56 @@ pub(crate) fn hundredths(points: i64, max: i64) -> i64 {
     i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
 }
 
+/// `published(percent(points, max))`, the same value with the same scale, computed in integers
+/// when it can be: a 28-digit decimal quotient is slow to divide and to round, and a results
+/// page shows one for every unit and field.
+pub(crate) fn published_percent(
+    points: crate::framework::Points,
+    max: crate::framework::Points,
+) -> Option<Decimal> {
+    match inexact_hundredths(points.decimal(), max.decimal()) {
+        Some(h) => Some(from_hundredths(h)),
+        None => percent(points, max).map(published),
+    }
+}
+
+/// The published percentage in hundredths when `points ≥ 0` and `max > 0` have at most four
+/// decimals and the exact percentage has more than two: then the decimal quotient has more than
+/// two places and rounding it gives exactly two, as [`from_hundredths`] does. `None` otherwise
+/// (the decimal path keeps the scale of an exact quotient such as 85,0).
+fn inexact_hundredths(points: Decimal, max: Decimal) -> Option<i64> {
+    if points.is_sign_negative() || max.is_sign_negative() || points.scale() > 4 || max.scale() > 4
+    {
+        return None;
+    }
+    let scaled = |d: Decimal| {
+        i64::try_from(d.mantissa())
+            .ok()?
+            .checked_mul(10i64.pow(4 - d.scale()))
+    };
+    let (p, m) = (scaled(points)?, scaled(max)?);
+    let exact = match p.checked_mul(10_000) {
+        Some(n) => m == 0 || n % m == 0,
+        None => m == 0 || (i128::from(p) * 10_000) % i128::from(m) == 0,
+    };
+    (!exact).then(|| hundredths(p, m))
+}
+
 /// A published percentage from hundredths.
 pub(crate) fn from_hundredths(h: i64) -> Decimal {
     Decimal::new(h, PUBLISHED_PLACES)
 }
 
-/// Points from scaled ten-thousandths.
+/// Points from scaled ten-thousandths: the same as `Points::from_scaled`, with the trailing
+/// zeros stripped in `i64` first, as normalising a decimal digit by digit is slow and results
+/// pages make points for every unit and node shown.
 pub(crate) fn points(scaled: i64) -> crate::framework::Points {
-    crate::framework::Points::from_scaled(scaled)
+    let (mut v, mut scale) = (scaled, crate::framework::points::SCALE);
+    while scale > 0 && v != 0 && v % 10 == 0 {
+        v /= 10;
+        scale -= 1;
+    }
+    crate::framework::Points::new(Decimal::new(v, scale))
 }
 
 #[cfg(test)]
@@ -148,5 +201,71 @@ mod tests {
             let exact = percent(points(t), points(m)).unwrap();
             prop_assert_eq!(from_hundredths(hundredths(t, m)), published(exact));
         }
+
+        /// The integer path gives the very same decimal, scale included (85,0 stays 85,0).
+        #[test]
+        fn published_percent_is_the_decimal_one_to_the_digit(
+            m in 0i64..2_000_000,
+            t in -2_000_000i64..2_000_000,
+            (ms, ts) in (0u32..6, 0u32..6),
+        ) {
+            let (p, max) = (
+                Points::new(Decimal::new(t, ts)),
+                Points::new(Decimal::new(m, ms)),
+            );
+            let slow = percent(p, max).map(published);
+            let fast = published_percent(p, max);
+            prop_assert_eq!(fast.map(|d| d.serialize()), slow.map(|d| d.serialize()));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn points_are_the_scaled_points_to_the_digit(v in any::<i64>()) {
+            prop_assert_eq!(
+                points(v).decimal().serialize(),
+                Points::from_scaled(v).decimal().serialize()
+            );
+        }
+    }
+
+    #[test]
+    fn published_percent_keeps_the_scale_of_exact_quotients() {
+        for (t, m) in [
+            ("8.5", "10"),
+            ("5", "2.5"),
+            ("0", "9.5"),
+            ("9.5", "9.5"),
+            ("1", "3"),
+        ] {
+            let (t, m) = (p(t), p(m));
+            assert_eq!(
+                published_percent(t, m).map(|d| d.serialize()),
+                percent(t, m).map(published).map(|d| d.serialize()),
+                "{t} of {m}"
+            );
+        }
+        for v in [
+            0,
+            10,
+            100,
+            1_000,
+            10_000,
+            120_000,
+            -50_000,
+            85_000,
+            7,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(
+                points(v).decimal().serialize(),
+                Points::from_scaled(v).decimal().serialize(),
+                "{v}"
+            );
+        }
+        assert_eq!(hundredths(i64::MAX / 2, 3), i64::MAX);
+        assert_eq!(hundredths(-7, 200), -350);
+        assert_eq!(hundredths(-5, 20_000), -3);
     }
 }
