@@ -3,8 +3,10 @@
 //! Exit codes: 0 success, 1 invalid input (a file with errors), 2 usage or environment error
 //! (bad flags, unreachable database, port in use).
 
+mod backup;
 mod config;
 mod framework;
+mod generate;
 mod plan;
 mod results;
 mod survey;
@@ -71,10 +73,38 @@ enum Command {
         #[command(subcommand)]
         command: survey::SurveyCommand,
     },
+    /// Demo data at national scale (`demo generate`).
+    Demo {
+        #[command(subcommand)]
+        command: generate::DemoCommand,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Write a consistent copy of the database and its evidence files into one zip file,
+    /// while the server keeps running.
+    Backup {
+        /// The backup file to write (e.g. chiso-2026-11-25.zip); replaced only when complete.
+        out: PathBuf,
+    },
+    /// Load a backup into an empty database (and its files into the evidence storage), then
+    /// check every table's rows and the score ledger.
+    Restore {
+        /// The backup file written by `chiso backup`.
+        input: PathBuf,
+    },
+    /// Copy every row from one database to another, empty one (e.g. from the embedded SQLite to
+    /// PostgreSQL), then check every table's rows and the score ledger. Evidence files stay
+    /// where the settings keep them.
+    CopyDb {
+        /// The database to copy from (sqlite://… or postgres://…).
+        #[arg(long)]
+        from: String,
+        /// The empty database to copy into; it is migrated first.
+        #[arg(long)]
+        to: String,
     },
     /// Create an administrator account (for a new installation) and print its one-time password.
     CreateAdmin {
@@ -228,6 +258,12 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Results { command } => results::run(command),
         Command::Plan { command } => plan::run(command),
         Command::Survey { command } => survey::run(command),
+        Command::Demo { command } => {
+            let store = open(&settings).await?;
+            let result = generate::run(&store, &settings, command).await;
+            store.close().await;
+            result
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -241,6 +277,33 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
                 }
                 Err(broken) => Err(Failure::input(broken.message(chiso_core::lang::Lang::Vi))),
             }
+        }
+        Command::Backup { out } => {
+            let store = open(&settings).await?;
+            let result = backup::run_backup(&store, &settings, out).await;
+            store.close().await;
+            result
+        }
+        Command::Restore { input } => {
+            let store = open(&settings).await?;
+            let result = backup::run_restore(&store, &settings, input).await;
+            store.close().await;
+            result
+        }
+        Command::CopyDb { from, to } => {
+            let open_url = |url: String| {
+                let settings = Settings {
+                    database_url: url,
+                    ..settings.clone()
+                };
+                async move { open(&settings).await }
+            };
+            let from = open_url(from).await?;
+            let to = open_url(to).await?;
+            let result = backup::run_copy(&from, &to).await;
+            from.close().await;
+            to.close().await;
+            result
         }
         Command::CreateAdmin {
             username,

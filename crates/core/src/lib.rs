@@ -3,6 +3,7 @@
 //! Other crates load data (store), take decisions here, and present them (web, cli).
 
 pub mod demo;
+pub mod demo_scale;
 pub mod external;
 pub mod format;
 pub mod framework;

@@ -22,6 +22,8 @@ pub mod frameworks;
 pub mod ledger;
 pub mod appraisals;
 pub mod assignments;
+pub mod backup;
+pub mod bulk;
 pub mod entries;
 pub mod inspections;
 pub mod jobs;

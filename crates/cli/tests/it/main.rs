@@ -1,8 +1,10 @@
 //! The `chiso` binary, run as a person or a script would run it.
 
 mod audit;
+mod backup;
 mod evidence;
 mod framework;
+mod generate;
 mod http;
 mod plan;
 mod results;
